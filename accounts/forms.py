@@ -1,0 +1,39 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from accounts.models import User, time_zone_choices
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        help_text="Used only to reset your password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    display_name = forms.CharField(
+        max_length=60,
+        required=False,
+        help_text="How other learners see you. Leave empty to use your username.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "display_name")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account with this email address already exists. Try logging in."
+            )
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        help_text="Your daily streak starts and ends at midnight in this zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = ("display_name", "time_zone", "show_on_leaderboards")
