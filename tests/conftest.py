@@ -27,3 +27,9 @@ def postgres_only(transactional_db):
 def htmx_headers():
     """Headers that make a test client request look like htmx's."""
     return {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's cost is the point in production and pure waiting in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,3 +18,84 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# --- Quiz ---------------------------------------------------------------------
+
+_TYPE_DATA = {
+    "single": {
+        "options": [
+            {"text": "201 Created", "correct": True},
+            {"text": "200 OK", "correct": False},
+            {"text": "204 No Content", "correct": False},
+        ]
+    },
+    "multi": {
+        "options": [
+            {"text": "GET", "correct": True},
+            {"text": "HEAD", "correct": True},
+            {"text": "POST", "correct": False},
+            {"text": "PATCH", "correct": False},
+        ]
+    },
+    "truefalse": {"answer": True},
+    "typed": {"accept": ["404", "Not Found"]},
+    "spot_line": {
+        "message": "POST /orders HTTP/1.1\nHost: shop.example\nContent-Type : application/json\n",
+        "message_lines": [
+            "POST /orders HTTP/1.1",
+            "Host: shop.example",
+            "Content-Type : application/json",
+        ],
+        "answer_line": 3,
+    },
+    "match": {
+        "pairs": [["401", "Send credentials"], ["403", "Not allowed"], ["404", "Nothing here"]]
+    },
+}
+
+
+def question_data(kind: str, slug: str, topic: str = "methods", difficulty: int = 1) -> dict:
+    """A question dict shaped like quiz.questions' loader output."""
+    return {
+        "slug": slug,
+        "topic": topic,
+        "type": kind,
+        "difficulty": difficulty,
+        "position": 0,
+        "prompt": f"Prompt of {slug}?",
+        "explanation": f"Why {slug}.",
+        "reference": "RFC 9110 §9.2.2",
+        "reference_url": "https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2",
+        **_TYPE_DATA[kind],
+    }
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "quiz.Topic"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    title = factory.LazyAttribute(lambda t: t.slug.replace("-", " ").title())
+    summary = "A topic."
+    order = factory.Sequence(lambda n: n)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "quiz.Question"
+
+    class Params:
+        kind = "single"
+
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    topic = factory.SubFactory(TopicFactory)
+    type = factory.LazyAttribute(lambda q: q.kind)
+    difficulty = 1
+    prompt = factory.LazyAttribute(lambda q: f"Prompt of {q.slug}?")
+    explanation = factory.LazyAttribute(lambda q: f"Why {q.slug}.")
+    reference = "RFC 9110 §9.2.2"
+    data = factory.LazyAttribute(
+        lambda q: question_data(q.kind, q.slug, q.topic.slug, q.difficulty)
+    )

@@ -1,0 +1,540 @@
+"""The quiz question bank: load and validate the YAML files, and score answers.
+
+Questions are data (``quiz/content/<topic>.yaml``). Each file is validated in
+full when it is loaded, and the first problem raises ContentError naming the
+file, the entry and the fault, so a broken bank fails at deploy time rather than
+in front of a learner. This module imports nothing from Django.
+
+Scoring is pure and total: answers arrive from the network, so score_answer()
+never raises on a malformed answer; it returns a Score saying what was wrong.
+Answer shapes, where option indexes are positions in the YAML (the view
+shuffles for display and maps back):
+
+    single     int               index of the chosen option
+    multi      iterable of int   indexes of the chosen options
+    truefalse  bool
+    typed      str               compared after normalize_typed_answer()
+    spot_line  int               1-based line number in ``message``
+    match      list of int       for each pair in YAML order, the index of the
+                                 right-hand item chosen for it
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+
+__all__ = [
+    "ContentError",
+    "Score",
+    "correct_answer",
+    "load_question_bank",
+    "load_question_file",
+    "normalize_typed_answer",
+    "score_answer",
+]
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_RFC_REFERENCE = re.compile(
+    r"RFC (?P<rfc>9110|9111|9112|6265|9457|7617|6750|9113|3986|8288|7233) "
+    r"§(?P<section>(?:\d+|[A-Z])(?:\.\d+)*)"
+    r"(?:[ ,;:]\s*\S.{0,79})?"  # an optional short note after the section
+)
+_MDN_REFERENCE = re.compile(r"https://developer\.mozilla\.org/\S+")
+
+_COMMON_FIELDS = ("slug", "type", "difficulty", "prompt", "explanation", "reference")
+_TYPE_FIELDS = {
+    "single": ("options",),
+    "multi": ("options",),
+    "truefalse": ("answer",),
+    "typed": ("accept",),
+    "spot_line": ("message", "answer_line"),
+    "match": ("pairs",),
+}
+_TOPIC_FIELDS = ("slug", "title", "summary", "order")
+
+# RFC 9110 §15 names that differ from the (older) phrases in Python's HTTPStatus;
+# both count, so "413 Payload Too Large" is as good as "413 Content Too Large".
+_RFC_9110_PHRASES = {
+    413: ["content too large", "payload too large"],
+    414: ["uri too long"],
+    416: ["range not satisfiable"],
+    422: ["unprocessable content"],
+}
+
+
+class ContentError(Exception):
+    """A question file is invalid; the message names the file, the entry and the fault."""
+
+    def __init__(self, path, entry, problem):
+        self.path, self.entry, self.problem = str(path), entry, problem
+        super().__init__(f"{self.path}: {entry}: {problem}")
+
+
+class Score(NamedTuple):
+    correct: bool
+    fraction: float
+    detail: str
+
+
+# --- Loading -------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys, which PyYAML would silently overwrite."""
+
+
+def _construct_unique_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float):
+            continue  # unhashable keys are left for construct_mapping to reject
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping",
+                node.start_mark,
+                f"found duplicate key {key!r}",
+                key_node.start_mark,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping
+)
+
+
+def load_question_file(path) -> tuple[dict, list[dict]]:
+    """Read one topic file and return (topic, questions), normalised.
+
+    topic: {slug, title, summary, order}. Each question: {slug, topic, type,
+    difficulty, position (index in the file), prompt, explanation (Markdown,
+    stripped), reference, reference_url} plus its type's fields: options
+    [{text, correct}], answer, accept, message + message_lines + answer_line, or
+    pairs [[left, right]]. Raises ContentError for an unreadable file, a YAML
+    syntax error (with its line), a duplicate key, or any field that breaks the
+    rules of the format.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(path, "file", f"cannot be read ({exc})") from exc
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "YAML"
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(path, where, f"YAML syntax error: {reason}") from exc
+    if not isinstance(data, dict):
+        raise ContentError(path, "file", "must be a mapping with 'topic' and 'questions'")
+    _check_fields(path, "file", data, required=("topic", "questions"))
+    topic = _topic(path, data["topic"])
+    if not isinstance(data["questions"], list) or not data["questions"]:
+        raise ContentError(path, "questions", "must be a non-empty list of questions")
+    questions, seen = [], set()
+    for position, raw in enumerate(data["questions"]):
+        question = _question(path, position, raw, topic["slug"])
+        if question["slug"] in seen:
+            entry = _entry(position, question["slug"])
+            raise ContentError(path, entry, "duplicate slug: used earlier in this file")
+        seen.add(question["slug"])
+        questions.append(question)
+    return topic, questions
+
+
+def load_question_bank(directory) -> tuple[list[dict], list[dict]]:
+    """Load every ``*.yaml`` in directory (in name order) and return (topics, questions).
+
+    Topics come back sorted by their ``order``, questions grouped by topic in that
+    order. Raises ContentError if the directory is missing, a file is invalid, a
+    file is not named after its topic, or a topic slug, topic order or question
+    slug is used twice.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ContentError(directory, "directory", "does not exist")
+    loaded, topic_files, order_files, slug_files = [], {}, {}, {}
+    for path in sorted(directory.glob("*.yaml")):
+        topic, questions = load_question_file(path)
+        if path.stem != topic["slug"]:
+            raise ContentError(path, "topic", f"slug {topic['slug']!r} must match the file name")
+        _claim(order_files, topic["order"], path, "topic", "order")
+        _claim(topic_files, topic["slug"], path, "topic", "slug")
+        for question in questions:
+            entry = _entry(question["position"], question["slug"])
+            _claim(slug_files, question["slug"], path, entry, "slug")
+        loaded.append((topic, questions))
+    loaded.sort(key=lambda pair: pair[0]["order"])
+    return [t for t, _ in loaded], [q for _, qs in loaded for q in qs]
+
+
+def _claim(owners, key, path, entry, what):
+    if key in owners:
+        raise ContentError(path, entry, f"{what} {key!r} is already used in {owners[key].name}")
+    owners[key] = path
+
+
+def _entry(position, slug=None):
+    return f"question #{position + 1} ({slug})" if slug else f"question #{position + 1}"
+
+
+def _check_fields(path, entry, data, required, optional=()):
+    missing = [name for name in required if name not in data]
+    if missing:
+        raise ContentError(path, entry, f"missing field(s): {', '.join(missing)}")
+    unknown = sorted(str(name) for name in data if name not in (*required, *optional))
+    if unknown:
+        raise ContentError(path, entry, f"unknown field(s): {', '.join(unknown)}")
+
+
+def _text(path, entry, value, name):
+    if not isinstance(value, str) or not value.strip():
+        hint = " (quote it in the YAML)" if isinstance(value, int | float | bool) else ""
+        raise ContentError(path, entry, f"{name} must be a non-empty string{hint}")
+    return value.strip()
+
+
+def _topic(path, raw):
+    if not isinstance(raw, dict):
+        raise ContentError(path, "topic", "must be a mapping")
+    _check_fields(path, "topic", raw, required=_TOPIC_FIELDS)
+    slug = _slug(path, "topic", raw["slug"])
+    order = raw["order"]
+    if not isinstance(order, int) or isinstance(order, bool) or order < 0:
+        raise ContentError(path, "topic", f"order must be a whole number >= 0, got {order!r}")
+    return {
+        "slug": slug,
+        "title": _text(path, "topic", raw["title"], "title"),
+        "summary": _text(path, "topic", raw["summary"], "summary"),
+        "order": order,
+    }
+
+
+def _slug(path, entry, value):
+    if not isinstance(value, str) or not SLUG_RE.fullmatch(value):
+        problem = f"slug {value!r} must be lowercase words joined by hyphens, like 'a-b2-c'"
+        raise ContentError(path, entry, problem)
+    return value
+
+
+def _question(path, position, raw, topic_slug):
+    if not isinstance(raw, dict):
+        raise ContentError(path, _entry(position), "must be a mapping of fields")
+    slug = raw.get("slug") if isinstance(raw.get("slug"), str) else None
+    entry = _entry(position, slug)
+    for name in ("slug", "type"):  # checked first: the rest of the checks depend on them
+        if name not in raw:
+            raise ContentError(path, entry, f"missing field(s): {name}")
+    _slug(path, entry, slug)
+    kind = raw["type"]
+    if kind not in _TYPE_FIELDS:
+        raise ContentError(path, entry, f"unknown type {kind!r}; use {', '.join(_TYPE_FIELDS)}")
+    required = (*_COMMON_FIELDS, *_TYPE_FIELDS[kind])
+    _check_fields(path, entry, raw, required=required, optional=("topic",))
+    if raw.get("topic", topic_slug) != topic_slug:
+        problem = f"topic {raw['topic']!r} differs from the file's topic {topic_slug!r}"
+        raise ContentError(path, entry, problem)
+    difficulty = raw["difficulty"]
+    if not _is_index(difficulty) or difficulty not in (1, 2, 3):
+        raise ContentError(path, entry, f"difficulty must be 1, 2 or 3, got {difficulty!r}")
+    reference = _text(path, entry, raw["reference"], "reference")
+    question = {
+        "slug": slug,
+        "topic": topic_slug,
+        "type": kind,
+        "difficulty": difficulty,
+        "position": position,
+        "prompt": _text(path, entry, raw["prompt"], "prompt"),
+        "explanation": _text(path, entry, raw["explanation"], "explanation"),
+        "reference": reference,
+        "reference_url": _reference_url(path, entry, reference),
+    }
+    question.update(_TYPE_CHECKS[kind](path, entry, raw))
+    return question
+
+
+def _reference_url(path, entry, reference):
+    if _MDN_REFERENCE.fullmatch(reference):
+        return reference
+    match = _RFC_REFERENCE.fullmatch(reference)
+    if not match:
+        problem = (
+            f"reference {reference!r} must look like 'RFC 9110 §9.2.2' (one of the RFCs "
+            "we cite, then an optional short note) or be a developer.mozilla.org URL"
+        )
+        raise ContentError(path, entry, problem)
+    section = match["section"]
+    anchor = f"appendix-{section}" if section[0].isalpha() else f"section-{section}"
+    return f"https://www.rfc-editor.org/rfc/rfc{match['rfc']}#{anchor}"
+
+
+def _options(path, entry, raw):
+    options = raw["options"]
+    if not isinstance(options, list) or len(options) < 2:
+        raise ContentError(path, entry, "options must be a list of at least 2 options")
+    normalised = []
+    for number, option in enumerate(options, start=1):
+        where = f"{entry}, option {number}"
+        if not isinstance(option, dict):
+            raise ContentError(path, where, "must be a mapping like {text: ..., correct: true}")
+        _check_fields(path, where, option, required=("text",), optional=("correct",))
+        correct = option.get("correct", False)
+        if not isinstance(correct, bool):
+            raise ContentError(path, where, f"correct must be true or false, got {correct!r}")
+        normalised.append({"text": _text(path, where, option["text"], "text"), "correct": correct})
+    texts = [option["text"] for option in normalised]
+    if len(set(texts)) != len(texts):
+        raise ContentError(path, entry, "two options have the same text")
+    right = sum(option["correct"] for option in normalised)
+    if raw["type"] == "single" and right != 1:
+        problem = f"a single-choice question needs exactly one correct option, found {right}"
+        raise ContentError(path, entry, problem)
+    if raw["type"] == "multi" and right < 1:
+        raise ContentError(path, entry, "a multi-choice question needs at least one correct option")
+    return {"options": normalised}
+
+
+def _truefalse(path, entry, raw):
+    if not isinstance(raw["answer"], bool):
+        raise ContentError(path, entry, f"answer must be true or false, got {raw['answer']!r}")
+    return {"answer": raw["answer"]}
+
+
+def _typed(path, entry, raw):
+    accept = raw["accept"]
+    if not isinstance(accept, list) or not accept:
+        raise ContentError(path, entry, "accept must be a non-empty list of answers")
+    accept = [_text(path, entry, value, "every accept entry") for value in accept]
+    if not all(normalize_typed_answer(value) for value in accept):
+        raise ContentError(path, entry, "an accept entry normalises to an empty answer")
+    return {"accept": accept}
+
+
+def _spot_line(path, entry, raw):
+    message, answer_line = raw["message"], raw["answer_line"]
+    if not isinstance(message, str) or not message.strip():
+        raise ContentError(path, entry, "message must be a non-empty block of text")
+    lines = _message_lines(message)
+    if not _is_index(answer_line) or not 1 <= answer_line <= len(lines):
+        problem = f"answer_line must be a line number from 1 to {len(lines)}, got {answer_line!r}"
+        raise ContentError(path, entry, problem)
+    return {"message": message, "message_lines": lines, "answer_line": answer_line}
+
+
+def _message_lines(message):
+    """Split a spot_line message into display lines; one final newline is not a line."""
+    return message.removesuffix("\n").split("\n")
+
+
+def _match(path, entry, raw):
+    pairs = raw["pairs"]
+    if not isinstance(pairs, list) or len(pairs) < 2:
+        raise ContentError(path, entry, "pairs must be a list of at least 2 [left, right] pairs")
+    normalised = []
+    for number, pair in enumerate(pairs, start=1):
+        where = f"{entry}, pair {number}"
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ContentError(path, where, "must be a [left, right] list of two strings")
+        left, right = (_text(path, where, item, "each side") for item in pair)
+        normalised.append([left, right])
+    for side, name in ((0, "left"), (1, "right")):
+        items = [pair[side] for pair in normalised]
+        if len(set(items)) != len(items):
+            raise ContentError(path, entry, f"duplicate {name} item in pairs")
+    return {"pairs": normalised}
+
+
+_TYPE_CHECKS = {
+    "single": _options,
+    "multi": _options,
+    "truefalse": _truefalse,
+    "typed": _typed,
+    "spot_line": _spot_line,
+    "match": _match,
+}
+
+
+# --- Scoring -------------------------------------------------------------------
+
+
+def normalize_typed_answer(text: str) -> str:
+    """Normalise a typed answer for comparison.
+
+    Rules, in order: strip surrounding whitespace; drop one trailing period;
+    drop one pair of surrounding backticks or quotes (`ETag`, "ETag", 'ETag'),
+    and a trailing period inside them; case-fold; collapse each run of inner
+    whitespace to a single space. On top of this, _accepted_forms() lets a status
+    code be typed with its reason phrase ("404 Not Found" where "404" is accepted).
+    """
+    text = text.strip().removesuffix(".").strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "`\"'":
+        text = text[1:-1].strip().removesuffix(".")
+    return " ".join(text.casefold().split())
+
+
+def _accepted_forms(accept):
+    """Every normalised form that counts, adding "<code> <reason phrase>" for status codes."""
+    forms = set()
+    for value in accept:
+        value = normalize_typed_answer(value)
+        forms.add(value)
+        forms.update(f"{value} {phrase}" for phrase in _reason_phrases(value))
+    return forms
+
+
+def _reason_phrases(code):
+    """The normalised reason phrases a status code may be typed with, or none."""
+    if len(code) != 3 or not code.isdigit():
+        return []
+    try:
+        status = HTTPStatus(int(code))
+    except ValueError:
+        return []
+    return [status.phrase.casefold(), *_RFC_9110_PHRASES.get(status.value, [])]
+
+
+def _is_index(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _bad(detail):
+    return Score(False, 0.0, detail)
+
+
+def _index_problem(value, count, noun):
+    if value is None:
+        return f"No {noun} was given."
+    if not _is_index(value):
+        return f"Expected a {noun} number, got {type(value).__name__}."
+    if not 0 <= value < count:
+        return f"There is no {noun} {value}; valid numbers are 0 to {count - 1}."
+    return None
+
+
+def _score_single(question, answer):
+    problem = _index_problem(answer, len(question["options"]), "option")
+    if problem:
+        return _bad(problem)
+    if question["options"][answer]["correct"]:
+        return Score(True, 1.0, "Right: that is the correct option.")
+    return Score(False, 0.0, "Not quite: that option is not the correct one.")
+
+
+def _score_multi(question, answer):
+    options = question["options"]
+    if answer is None:
+        return _bad("No selection was given.")
+    if isinstance(answer, str | bytes | Mapping) or not isinstance(answer, Iterable):
+        return _bad(f"Expected a list of option numbers, got {type(answer).__name__}.")
+    chosen = set()
+    for value in list(answer):
+        problem = _index_problem(value, len(options), "option")
+        if problem:
+            return _bad(problem)
+        chosen.add(value)
+    right = {i for i, option in enumerate(options) if option["correct"]}
+    hits, misses = len(chosen & right), len(chosen - right)
+    fraction = max(0.0, (hits - misses) / len(right))
+    detail = f"{hits} of {len(right)} right options, {misses} wrong"
+    return Score(chosen == right, fraction, detail)
+
+
+def _score_truefalse(question, answer):
+    if not isinstance(answer, bool):
+        return _bad(f"Expected true or false, got {type(answer).__name__}.")
+    truth = "true" if question["answer"] else "false"
+    if answer == question["answer"]:
+        return Score(True, 1.0, f"Right: the statement is {truth}.")
+    return Score(False, 0.0, f"Not quite: the statement is {truth}.")
+
+
+def _score_typed(question, answer):
+    if not isinstance(answer, str):
+        return _bad(f"Expected a typed answer, got {type(answer).__name__}.")
+    typed = normalize_typed_answer(answer)
+    if not typed:
+        return _bad("The answer is empty.")
+    if typed in _accepted_forms(question["accept"]):
+        return Score(True, 1.0, "Right: that answer is accepted.")
+    shown = " ".join(answer.split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return Score(False, 0.0, f"Not quite: “{shown}” is not an accepted answer.")
+
+
+def _score_spot_line(question, answer):
+    count = len(question["message_lines"])
+    if answer is None:
+        return _bad("No line was chosen.")
+    if not _is_index(answer):
+        return _bad(f"Expected a line number, got {type(answer).__name__}.")
+    if not 1 <= answer <= count:
+        return _bad(f"There is no line {answer}; the message has lines 1 to {count}.")
+    if answer == question["answer_line"]:
+        return Score(True, 1.0, f"Right: line {answer} is the one.")
+    return Score(False, 0.0, f"Not quite: line {answer} is not the one.")
+
+
+def _score_match(question, answer):
+    count = len(question["pairs"])
+    if answer is None:
+        return _bad("No matches were given.")
+    if not isinstance(answer, list | tuple):
+        return _bad(f"Expected a list of choices, got {type(answer).__name__}.")
+    if len(answer) != count:
+        return _bad(f"Expected a choice for each of the {count} items, got {len(answer)}.")
+    for value in answer:
+        problem = _index_problem(value, count, "item")
+        if problem:
+            return _bad(problem)
+    matched = sum(chosen == position for position, chosen in enumerate(answer))
+    return Score(matched == count, matched / count, f"{matched} of {count} pairs matched")
+
+
+_SCORERS = {
+    "single": _score_single,
+    "multi": _score_multi,
+    "truefalse": _score_truefalse,
+    "typed": _score_typed,
+    "spot_line": _score_spot_line,
+    "match": _score_match,
+}
+
+
+def score_answer(question: dict, answer) -> Score:
+    """Score a learner's answer to a loaded question; never raises on a bad answer.
+
+    Returns Score(correct, fraction, detail): fraction is partial credit from 0 to 1
+    (multi and match only, others are 0 or 1). A malformed answer scores
+    Score(False, 0.0, <why>). Raises ValueError only for an unknown question type,
+    which means the question did not come from the loader.
+    """
+    try:
+        scorer = _SCORERS[question["type"]]
+    except KeyError:
+        raise ValueError(f"unknown question type {question.get('type')!r}") from None
+    return scorer(question, answer)
+
+
+def correct_answer(question: dict):
+    """The answer, in the shape score_answer() takes, that scores fully correct."""
+    kind = question["type"]
+    if kind == "single":
+        return next(i for i, option in enumerate(question["options"]) if option["correct"])
+    if kind == "multi":
+        return [i for i, option in enumerate(question["options"]) if option["correct"]]
+    if kind == "truefalse":
+        return question["answer"]
+    if kind == "typed":
+        return question["accept"][0]
+    if kind == "spot_line":
+        return question["answer_line"]
+    if kind == "match":
+        return list(range(len(question["pairs"])))
+    raise ValueError(f"unknown question type {kind!r}")

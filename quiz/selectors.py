@@ -1,0 +1,51 @@
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import User
+from quiz.models import QuestionProgress, QuizRun, Topic
+
+
+@dataclass(frozen=True)
+class TopicMastery:
+    topic: Topic
+    total: int
+    mastered: int
+    unfinished_run: QuizRun | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.mastered / self.total) if self.total else 0
+
+
+def topic_masteries(user: User) -> list[TopicMastery]:
+    """Return each topic with its active question count and how many the learner got right last time."""
+    topics = Topic.objects.annotate(
+        total=Count("questions", filter=Q(questions__is_active=True))
+    ).filter(total__gt=0)
+    mastered = {}
+    unfinished = {}
+    if user.is_authenticated:
+        mastered = dict(
+            QuestionProgress.objects.filter(user=user, last_correct=True, question__is_active=True)
+            .values_list("question__topic")
+            .annotate(n=Count("pk"))
+        )
+        for run in QuizRun.objects.filter(
+            user=user, kind=QuizRun.Kind.TOPIC, finished_at__isnull=True
+        ):
+            unfinished[run.topic_id] = run
+    return [TopicMastery(t, t.total, mastered.get(t.pk, 0), unfinished.get(t.pk)) for t in topics]
+
+
+def practice_due_count(user: User) -> int:
+    return QuestionProgress.objects.filter(
+        user=user, in_practice=True, due_at__lte=timezone.now(), question__is_active=True
+    ).count()
+
+
+def practice_queue_count(user: User) -> int:
+    return QuestionProgress.objects.filter(
+        user=user, in_practice=True, question__is_active=True
+    ).count()

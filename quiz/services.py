@@ -1,0 +1,157 @@
+"""Writes of the quiz: starting runs, recording answers, XP and the practice queue."""
+
+import random
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import xp_award
+from quiz.models import Answer, Question, QuestionProgress, QuizRun, Topic
+from quiz.questions import score_answer
+
+RUN_SIZE = 10
+PERFECT_RUN_BONUS = 25
+PASSES_TO_LEAVE_PRACTICE = 3
+# Leitner boxes: how long after a right answer a question in box N comes due again.
+PRACTICE_INTERVALS = {1: timedelta(0), 2: timedelta(days=1), 3: timedelta(days=3)}
+
+
+class QuizError(Exception):
+    """A request the quiz cannot honour; the message is shown to the learner as is."""
+
+
+def quiz_run_start(
+    *, user: User, kind: str, topic: Topic | None = None, rng: random.Random | None = None
+) -> QuizRun:
+    """Return the learner's unfinished run of this kind and topic, or start a new one.
+
+    Raises QuizError when there is nothing to ask (an empty topic, or no mistakes due).
+    """
+    rng = rng or random.Random()
+    unfinished = QuizRun.objects.filter(
+        user=user, kind=kind, topic=topic, finished_at__isnull=True
+    ).first()
+    if unfinished is not None:
+        return unfinished
+    questions = _questions_for_run(user=user, kind=kind, topic=topic, rng=rng)
+    if not questions:
+        message = (
+            "No mistakes are due for practice right now."
+            if kind == QuizRun.Kind.PRACTICE
+            else "This topic has no questions yet."
+        )
+        raise QuizError(message)
+    layout = {str(question.pk): _shuffled_layout(question, rng) for question in questions}
+    return QuizRun.objects.create(
+        user=user, kind=kind, topic=topic, question_ids=[q.pk for q in questions], layout=layout
+    )
+
+
+def _questions_for_run(*, user, kind, topic, rng) -> list[Question]:
+    active = Question.objects.filter(is_active=True)
+    if kind == QuizRun.Kind.PRACTICE:
+        due = (
+            QuestionProgress.objects.filter(
+                user=user, in_practice=True, due_at__lte=timezone.now(), question__is_active=True
+            )
+            .order_by("box", "due_at")
+            .select_related("question")[:RUN_SIZE]
+        )
+        questions = [progress.question for progress in due]
+        rng.shuffle(questions)
+        return questions
+    if kind == QuizRun.Kind.TOPIC:
+        active = active.filter(topic=topic)
+    pool = list(active)
+    return rng.sample(pool, min(RUN_SIZE, len(pool)))
+
+
+def _shuffled_layout(question: Question, rng: random.Random) -> list[int]:
+    """Return the display order of the question's options (or match choices) as YAML indexes."""
+    data = question.data
+    count = len(data.get("options") or data.get("pairs") or [])
+    order = list(range(count))
+    rng.shuffle(order)
+    return order
+
+
+@transaction.atomic
+def quiz_answer_submit(*, run: QuizRun, position: int, answer) -> Answer:
+    """Score `answer` to the question at `position` of `run` and record it, once.
+
+    Returns the Answer. A second submission for the same position (a double
+    click, a race) returns the first answer and awards nothing more.
+    Raises QuizError for a finished run or a position that is not the current one.
+    """
+    run = QuizRun.objects.select_for_update().get(pk=run.pk)
+    existing = run.answers.filter(position=position).select_related("question").first()
+    if existing is not None:
+        return existing
+    if run.finished_at is not None:
+        raise QuizError("This quiz run is already finished.")
+    current = run.answers.count()
+    if position != current:
+        raise QuizError("That question was not the current one; here is where you are.")
+    question = Question.objects.get(pk=run.question_ids[position])
+    score = score_answer(question.data, answer)
+    try:
+        with transaction.atomic():
+            recorded = Answer.objects.create(
+                run=run,
+                question=question,
+                user=run.user,
+                position=position,
+                given=_jsonable(answer),
+                correct=score.correct,
+                fraction=score.fraction,
+                detail=score.detail[:300],
+            )
+    except IntegrityError:
+        return run.answers.select_related("question").get(position=position)
+    _progress_update(run=run, question=question, correct=score.correct)
+    if score.correct:
+        xp_award(user=run.user, source=f"quiz:{question.slug}", points=question.xp_points)
+    if position + 1 == run.size:
+        _run_finish(run)
+    return recorded
+
+
+def _jsonable(answer):
+    if isinstance(answer, set | tuple):
+        return sorted(answer)
+    return answer
+
+
+def _progress_update(*, run: QuizRun, question: Question, correct: bool) -> None:
+    progress, _ = QuestionProgress.objects.select_for_update().get_or_create(
+        user=run.user, question=question, defaults={"last_correct": correct}
+    )
+    now = timezone.now()
+    progress.last_correct = correct
+    progress.times_answered += 1
+    progress.times_correct += correct
+    if not correct:
+        progress.in_practice, progress.box, progress.practice_passes = True, 1, 0
+        progress.due_at = now
+        progress.last_pass_run = None
+    elif progress.in_practice and progress.last_pass_run_id != run.pk and progress.due_at <= now:
+        progress.practice_passes += 1
+        progress.last_pass_run = run
+        if progress.practice_passes >= PASSES_TO_LEAVE_PRACTICE:
+            progress.in_practice, progress.box, progress.due_at = False, 0, None
+        else:
+            progress.box = min(progress.box + 1, max(PRACTICE_INTERVALS))
+            progress.due_at = now + PRACTICE_INTERVALS[progress.box]
+    progress.save()
+
+
+def _run_finish(run: QuizRun) -> None:
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at"])
+    if run.size == RUN_SIZE and not run.answers.filter(correct=False).exists():
+        # One bonus per topic per day, so replaying a mastered topic can't farm XP.
+        day = timezone.localdate(run.finished_at, run.user.zone).isoformat()
+        scope = run.topic.slug if run.topic else run.kind
+        xp_award(user=run.user, source=f"quiz-perfect:{scope}:{day}", points=PERFECT_RUN_BONUS)
