@@ -30,6 +30,10 @@ def htmx_headers():
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """PBKDF2's cost is the point in production and pure waiting in tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fast_password_hashing(request):
+    """PBKDF2's cost is the point in production and pure waiting in tests.
+
+    The pure-Python suites (tests/sandbox) may run without pytest-django.
+    """
+    if request.config.pluginmanager.hasplugin("django"):
+        request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
