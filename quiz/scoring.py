@@ -32,13 +32,15 @@ def normalize_typed_answer(text: str) -> str:
 
     Rules, in order: strip surrounding whitespace; drop one trailing period;
     drop one pair of surrounding backticks or quotes (`ETag`, "ETag", 'ETag'),
-    and a trailing period inside them; case-fold; collapse each run of inner
-    whitespace to a single space. On top of this, _accepted_forms() lets a status
+    and a trailing period inside them; drop one trailing colon (a header name
+    typed as "Allow:"); case-fold; collapse each run of inner whitespace to a
+    single space. On top of this, _accepted_forms() lets a status
     code be typed with its reason phrase ("404 Not Found" where "404" is accepted).
     """
     text = text.strip().removesuffix(".").strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "`\"'":
         text = text[1:-1].strip().removesuffix(".")
+    text = text.removesuffix(":").strip()
     return " ".join(text.casefold().split())
 
 

@@ -522,6 +522,8 @@ def test_truefalse_bad_answer_shapes(tmp_path, answer):
         ("`ETag.`", "etag"),
         ("404   Not\tFound", "404 not found"),
         ("Straße", "strasse"),
+        ("Allow:", "allow"),
+        ("`Retry-After:`", "retry-after"),
         ("max-age=60", "max-age=60"),
         ("...", ".."),
         (".", ""),
