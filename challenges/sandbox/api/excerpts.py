@@ -1,0 +1,80 @@
+"""/books/{id}/excerpt: the opening of a sample book, with byte ranges
+(RFC 9110 §14).
+
+One range is served as 206 Partial Content. A request for several ranges is
+answered with the whole text (200): RFC 9110 lets a server ignore Range, and
+this keeps multipart/byteranges out of the sandbox. A Range the server cannot
+parse is ignored the same way; one that lies past the end earns 416.
+"""
+
+import re
+
+from ..messages import Reply
+from ..render import problem_reply
+from .catalog import find_book
+from .common import TEXT, Call
+from .conditional import parse_entity_tags
+
+# Public-domain openings of the six sample books (ids 1 to 6).
+EXCERPTS = {
+    1: "It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in "
+    "want of a wife.\n",
+    2: "You will rejoice to hear that no disaster has accompanied the commencement of an enterprise which you "
+    "have regarded with such evil forebodings.\n",
+    3: "Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, "
+    "and nothing particular to interest me on shore, I thought I would sail about a little and see the "
+    "watery part of the world.\n",
+    4: "Who that cares much to know the history of man, and how the mysterious mixture behaves under the "
+    "varying experiments of Time, has not dwelt, at least briefly, on the life of Saint Theresa?\n",
+    5: "To Sherlock Holmes she is always the woman. I have seldom heard him mention her under any other name.\n",
+    6: "The Analytical Engine has no pretensions whatever to originate anything. It can do whatever we know "
+    "how to order it to perform.\n",
+}
+BYTE_RANGE = re.compile(r"\s*(\d*)\s*-\s*(\d*)\s*")
+
+
+def get_excerpt(call: Call) -> Reply:
+    book = find_book(call.state, call.params["id"])
+    if book is None or book["id"] not in EXCERPTS:
+        return problem_reply(
+            404, f"There is no excerpt for book {call.params['id']}; books 1 to 6 have one."
+        )
+    text = EXCERPTS[book["id"]].encode("utf-8")
+    tag = f'"excerpt-{book["id"]}"'
+    headers = [("Content-Type", TEXT), ("Accept-Ranges", "bytes"), ("ETag", tag)]
+    wanted = _requested_range(call, tag, len(text))
+    if wanted is None:
+        return Reply(200, headers, text)
+    if wanted == "unsatisfiable":
+        detail = f'The range "{call.request.header("Range")}" starts past the end of the {len(text)}-byte excerpt.'
+        return problem_reply(416, detail, headers=[("Content-Range", f"bytes */{len(text)}")])
+    first, last = wanted
+    headers.append(("Content-Range", f"bytes {first}-{last}/{len(text)}"))
+    return Reply(206, headers, text[first : last + 1])
+
+
+def _requested_range(call: Call, tag: str, size: int):
+    """(first, last) byte positions, "unsatisfiable", or None for the whole text."""
+    value = call.request.header("Range")
+    if value is None or call.request.method != "GET":  # Range is defined for GET only
+        return None
+    if_range = call.request.header("If-Range")
+    if if_range is not None and parse_entity_tags(if_range) != [(False, tag)]:
+        return None  # the client's copy is stale (or dated): send it all
+    unit, _, specs = value.partition("=")
+    if unit.strip().lower() != "bytes" or "," in specs:
+        return None
+    match = BYTE_RANGE.fullmatch(specs)
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.group(1), match.group(2)
+    if first == "":  # "-500": the last 500 bytes
+        suffix = int(last)
+        return (max(0, size - suffix), size - 1) if suffix > 0 and size else "unsatisfiable"
+    first = int(first)
+    last = size - 1 if last == "" else int(last)
+    if last < first:
+        return None
+    if first >= size:
+        return "unsatisfiable"
+    return first, min(last, size - 1)

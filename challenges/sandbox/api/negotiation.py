@@ -1,0 +1,70 @@
+"""Proactive content negotiation with Accept (RFC 9110 §12.5.1).
+
+Each offered type takes the weight of the most specific media range that
+matches it (type/subtype beats type/* beats */*); the heaviest offer wins and
+ties go to the server's order of preference. Media-range parameters other
+than q are ignored: the sandbox offers no variants that differ by them.
+"""
+
+import re
+from dataclasses import dataclass
+
+QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+MEDIA_RANGE = re.compile(r"([!#$%&'*+.^_`|~0-9A-Za-z-]+)/([!#$%&'*+.^_`|~0-9A-Za-z-]+)")
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    weight: float
+
+    def specificity(self, offered: str) -> int | None:
+        """2 for an exact match, 1 for type/*, 0 for */*, None if no match."""
+        offered_type, offered_subtype = offered.split("/", 1)
+        if self.type == "*" and self.subtype == "*":
+            return 0
+        if self.type == offered_type and self.subtype == "*":
+            return 1
+        if self.type == offered_type and self.subtype == offered_subtype:
+            return 2
+        return None
+
+
+def parse_accept(value: str) -> list[MediaRange]:
+    """The valid media ranges in an Accept value; invalid ones are skipped."""
+    ranges = []
+    for element in value.split(","):
+        media, *parameters = [part.strip() for part in element.split(";")]
+        match = MEDIA_RANGE.fullmatch(media)
+        if not match or (match.group(1) == "*" and match.group(2) != "*"):
+            continue
+        weight = 1.0
+        for parameter in parameters:
+            name, _, raw = parameter.partition("=")
+            if name.strip().lower() == "q":
+                weight = float(raw.strip()) if QVALUE.fullmatch(raw.strip()) else -1.0
+        if weight >= 0:
+            ranges.append(MediaRange(match.group(1).lower(), match.group(2).lower(), weight))
+    return ranges
+
+
+def choose_media_type(accept: str | None, offered: list[str]) -> str | None:
+    """The offered type to send, or None when the client accepts none (406).
+    A request without Accept accepts anything."""
+    if accept is None or not accept.strip():
+        return offered[0]
+    ranges = parse_accept(accept)
+    best, best_weight = None, 0.0
+    for candidate in offered:
+        matches = [
+            (r.specificity(candidate), r.weight)
+            for r in ranges
+            if r.specificity(candidate) is not None
+        ]
+        if not matches:
+            continue
+        weight = max(matches)[1]
+        if weight > best_weight:
+            best, best_weight = candidate, weight
+    return best

@@ -1,0 +1,136 @@
+"""Which handler answers a parsed request.
+
+Each resource lists the methods it implements. The router adds what HTTP
+gives every resource for free: HEAD wherever GET works (the server strips the
+body later), OPTIONS with Allow, and 405 with Allow for a method the resource
+refuses. Methods no resource implements never get here: the linter answers
+them with 501.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import unquote
+
+from ..messages import ParsedRequest, Reply
+from ..render import problem_reply
+from . import auth, books, excerpts, misc, orders
+from .common import Call
+
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+SERVER_METHODS = ", ".join(METHOD_ORDER)
+Handler = Callable[[Call], Reply]
+
+
+@dataclass(frozen=True)
+class Resource:
+    pattern: re.Pattern
+    methods: dict[str, Handler] = field(default_factory=dict)
+    any_method: Handler | None = None  # answers every method itself (echo, redirects)
+    options_fields: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def allow(self) -> str:
+        offered = set(self.methods) | {"OPTIONS"} | ({"HEAD"} if "GET" in self.methods else set())
+        return ", ".join(method for method in METHOD_ORDER if method in offered)
+
+
+def _resource(path: str, **kwargs) -> Resource:
+    return Resource(re.compile(path), **kwargs)
+
+
+ROUTES = (
+    _resource(r"/", methods={"GET": misc.index}),
+    _resource(
+        r"/books",
+        methods={"GET": books.list_books, "POST": books.create_book},
+        options_fields=(("Accept-Post", "application/json"),),
+    ),
+    _resource(
+        r"/books/(?P<id>[0-9]{1,9})",
+        methods={
+            "GET": books.get_book,
+            "PUT": books.replace_book,
+            "PATCH": books.patch_book,
+            "DELETE": books.delete_book,
+        },
+        options_fields=(("Accept-Patch", books.MERGE_PATCH),),
+    ),
+    _resource(r"/books/(?P<id>[0-9]{1,9})/excerpt", methods={"GET": excerpts.get_excerpt}),
+    _resource(
+        r"/login",
+        methods={"POST": auth.login},
+        options_fields=(("Accept-Post", f"application/json, {auth.FORM}"),),
+    ),
+    _resource(r"/logout", methods={"POST": auth.logout}),
+    _resource(r"/me", methods={"GET": auth.me}),
+    _resource(r"/admin/stats", methods={"GET": auth.admin_stats}),
+    _resource(
+        r"/orders",
+        methods={"GET": orders.list_orders, "POST": orders.create_order},
+        options_fields=(("Accept-Post", "application/json"),),
+    ),
+    _resource(r"/orders/(?P<id>[0-9]{1,9})", methods={"GET": orders.get_order}),
+    _resource(r"/limited", methods={"GET": misc.limited}),
+    _resource(r"/teapot", methods={"GET": misc.teapot}),
+    _resource(
+        r"/status/(?P<code>[0-9]{3})",
+        methods={
+            "GET": misc.any_status,
+            "POST": misc.any_status,
+            "PUT": misc.any_status,
+            "PATCH": misc.any_status,
+            "DELETE": misc.any_status,
+        },
+    ),
+    _resource(r"/echo", any_method=misc.echo),
+    _resource(r"/redirect/(?P<code>[0-9]{3})", any_method=misc.redirect),
+    _resource(r"/old-books|/tmp-redirect|/catalog", any_method=misc.moved),
+)
+
+
+def respond(
+    request: ParsedRequest, state: dict, now: datetime, lint_codes: tuple[str, ...] = ()
+) -> Reply:
+    """The bookshop's answer to one request; changes `state` in place."""
+    if request.method == "CONNECT":
+        return problem_reply(
+            405,
+            "CONNECT asks a proxy to open a tunnel, and this server is not a proxy.",
+            headers=[("Allow", SERVER_METHODS)],
+        )
+    if request.path == "*":
+        return Reply(204, [("Allow", SERVER_METHODS)])
+    path = unquote(request.path)
+    for resource in ROUTES:
+        match = resource.pattern.fullmatch(path)
+        if match:
+            return _dispatch(resource, Call(request, state, now, match.groupdict(), lint_codes))
+    return _not_found(path)
+
+
+def _dispatch(resource: Resource, call: Call) -> Reply:
+    method = call.request.method
+    if resource.any_method:
+        return resource.any_method(call)
+    handler = resource.methods.get("GET" if method == "HEAD" else method)
+    if handler:
+        return handler(call)
+    if method == "OPTIONS":
+        return Reply(204, [("Allow", resource.allow), *resource.options_fields])
+    return problem_reply(
+        405,
+        f"{call.request.path} does not accept {method}; it allows {resource.allow}.",
+        headers=[("Allow", resource.allow)],
+    )
+
+
+def _not_found(path: str) -> Reply:
+    detail = f"There is nothing at {path}."
+    trimmed = path.rstrip("/")
+    if trimmed != path and any(resource.pattern.fullmatch(trimmed) for resource in ROUTES):
+        detail += f" Did you mean {trimmed}, without the trailing slash?"
+    else:
+        detail += " GET / lists what there is."
+    return problem_reply(404, detail)

@@ -1,0 +1,420 @@
+"""Linting the header section: each field line on its own, then the fields
+together (Host, body framing, repeated fields).
+
+`lint_field_lines()` judges the syntax of every line and returns the fields it
+could read. `lint_field_semantics()` then decides how the body is framed, the
+way RFC 9112 §6.3 tells a server to, and reports each reason the framing
+cannot be trusted: a server that guesses here is how requests get smuggled.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .diagnostics import Finding, shown
+from .layout import Line
+from .limits import LIMITS
+from .lint_request_line import TOKEN, RequestLineFacts
+
+SUGGESTED_HOST = "sandbox.localhost"
+HOST_VALUE = re.compile(rb"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(:[0-9]*)?")
+FORM_BODY = re.compile(rb"[^=\s&:]+=[^&\s]*(&[^=\s&]+=[^&\s]*)+")
+DIGITS = re.compile(rb"[0-9]+")
+CONTROL = re.compile(rb"[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f]")  # a CR is reported as bare-cr instead
+NON_ASCII = re.compile(rb"[\x80-\xff]")
+# Fields that hold one value: a second line is a mistake, not a list.
+SINGLE_VALUE_FIELDS = {
+    b"authorization",
+    b"content-type",
+    b"cookie",
+    b"from",
+    b"idempotency-key",
+    b"if-modified-since",
+    b"if-range",
+    b"if-unmodified-since",
+    b"max-forwards",
+    b"origin",
+    b"proxy-authorization",
+    b"range",
+    b"referer",
+    b"user-agent",
+}
+BODY_MEANINGLESS = {
+    b"GET": "RFC 9110 §9.3.1",
+    b"HEAD": "RFC 9110 §9.3.2",
+    b"DELETE": "RFC 9110 §9.3.5",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: bytes
+    value: bytes
+    line: Line
+    value_offset: int
+
+    @property
+    def key(self) -> bytes:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Framing:
+    content_length: int | None = None
+    chunked: bool = False
+
+
+def lint_field_lines(buffer: bytes, lines) -> tuple[list[Finding], list[Field], bool]:
+    """Findings, the readable fields, and whether a body turned up among the lines."""
+    findings: list[Finding] = []
+    fields: list[Field] = []
+    for index, line in enumerate(lines):
+        content = buffer[line.start : line.end]
+        if content[:1] in (b" ", b"\t"):
+            findings.append(_folded(buffer, lines, index))
+            if index == 0:  # still read the field, so that an indented Host is not also "missing"
+                indent = len(content) - len(content.lstrip(b" \t"))
+                field, _ = _judge_field_line(
+                    content[indent:], Line(line.start + indent, line.end, line.stop)
+                )
+                fields += [field] if field else []
+            continue
+        if _looks_like_body(content):
+            findings.append(_body_in_head(content, line))
+            return findings, fields, True
+        field, line_findings = _judge_field_line(content, line)
+        findings += line_findings
+        if field:
+            fields.append(field)
+    return findings, fields, False
+
+
+def lint_field_semantics(
+    buffer: bytes, facts: RequestLineFacts, fields: list[Field], lines, blank_line_start: int
+) -> tuple[list[Finding], Framing]:
+    findings = _field_count(lines) + _host(facts, fields, blank_line_start) + _repeated(fields)
+    framing_findings, framing = _framing(facts, fields)
+    findings += framing_findings
+    if facts.method in BODY_MEANINGLESS and (framing.chunked or (framing.content_length or 0) > 0):
+        findings.append(_meaningless_body(facts.method, fields))
+    return findings, framing
+
+
+def _looks_like_body(content: bytes) -> bool:
+    return content[:1] in (b"{", b"[", b"<", b'"') or bool(FORM_BODY.fullmatch(content))
+
+
+def _body_in_head(content: bytes, line: Line) -> Finding:
+    message = (
+        f'The line "{shown(content)}" looks like the body, but it comes before the empty line that ends the '
+        "head, so the server reads it as a header field, cannot, and answers 400. Put an empty line between the "
+        "last header field and the body."
+    )
+    return Finding("body-without-blank-line", line.start, message)
+
+
+def _folded(buffer: bytes, lines, index: int) -> Finding:
+    line = lines[index]
+    content = buffer[line.start : line.end]
+    if index == 0:
+        message = (
+            f'The first header line "{shown(content)}" starts with whitespace. Right after the request line '
+            "that is either an old-style continuation of nothing or an attempt to hide a field, so RFC 9112 "
+            "asks servers to refuse it; this one answers 400. Remove the leading whitespace."
+        )
+        return Finding("obs-fold", line.start, message, content.strip(b" \t").decode("latin-1"))
+    previous = buffer[lines[index - 1].start : lines[index - 1].end]
+    joined = (previous.rstrip(b" \t") + b" " + content.strip(b" \t")).decode("latin-1")
+    message = (
+        f'The line "{shown(content)}" starts with whitespace, which old HTTP used to continue the previous '
+        "field on a new line (obsolete line folding). RFC 9112 deprecated it: a server must refuse it with 400 "
+        f'or join the lines itself, and this one refuses. Write the value on one line: "{shown(joined.encode(), 60)}".'
+    )
+    return Finding("obs-fold", line.start, message, joined)
+
+
+def _judge_field_line(content: bytes, line: Line) -> tuple[Field | None, list[Finding]]:
+    colon = content.find(b":")
+    if colon == -1:
+        guess = re.fullmatch(rb"([-A-Za-z0-9]+)[ \t]+(.+)", content)
+        fix = f"{guess.group(1).decode()}: {guess.group(2).decode('latin-1')}" if guess else None
+        message = (
+            f'The header line "{shown(content)}" has no colon. A field is its name, a colon and its value, '
+            'as in "Accept: application/json"; a server cannot read this line and answers 400.'
+        )
+        message += (
+            f' Write "{shown(fix.encode("latin-1"))}".' if fix else " Add the colon after the name."
+        )
+        return None, [Finding("missing-colon", line.start, message, fix)]
+    if colon == 0:
+        message = (
+            f'The header line "{shown(content)}" starts with a colon, so the field has no name. (HTTP/2 '
+            "pseudo-fields like :path never appear in HTTP/1.1 text.) A server answers 400. Write the name "
+            "before the colon."
+        )
+        return None, [Finding("empty-header-name", line.start, message)]
+    findings = []
+    raw_name = content[:colon]
+    name = raw_name.rstrip(b" \t")
+    value = content[colon + 1 :].strip(b" \t")
+    value_offset = (
+        line.start
+        + colon
+        + 1
+        + (len(content[colon + 1 :]) - len(content[colon + 1 :].lstrip(b" \t")))
+    )
+    if name != raw_name:
+        fix = f"{name.decode('latin-1')}: {value.decode('latin-1')}"
+        message = (
+            f'There is whitespace between the field name "{shown(name)}" and the colon. Servers must refuse '
+            "such a request with 400, because proxies that tolerated it have been tricked into smuggling "
+            "requests. Remove the whitespace."
+        )
+        findings.append(Finding("space-before-colon", line.start + len(name), message, fix))
+    if not TOKEN.fullmatch(name):
+        bad = next(i for i in range(len(name)) if not TOKEN.fullmatch(name[i : i + 1]))
+        findings.append(_invalid_name(name, line.start + bad))
+        return None, findings
+    findings += _judge_value(name, value, value_offset)
+    return Field(name, value, line, value_offset), findings
+
+
+def _invalid_name(name: bytes, offset: int) -> Finding:
+    if b" " in name or b"\t" in name:
+        problem = "a space, which a name cannot contain (write Content-Type, not Content Type)"
+    elif any(byte >= 0x80 for byte in name):
+        problem = "letters outside ASCII, which a name cannot contain"
+    else:
+        problem = "characters that a field name, a token, cannot contain"
+    message = (
+        f'The field name "{shown(name)}" has {problem}. Field names are tokens: letters, digits and a few '
+        "marks such as - and _. A server answers 400. Fix the name."
+    )
+    return Finding("invalid-header-name", offset, message)
+
+
+def _judge_value(name: bytes, value: bytes, offset: int) -> list[Finding]:
+    findings = []
+    control = CONTROL.search(value)
+    if control:
+        message = (
+            f'The value of {shown(name)} holds the control character "{shown(control.group())}". '
+            "RFC 9110 makes control characters invalid in field values (a NUL or a stray line break can end a "
+            "value early in one server but not in another), so this server answers 400. Remove it."
+        )
+        findings.append(Finding("invalid-header-value", offset + control.start(), message))
+    high = NON_ASCII.search(value)
+    if high:
+        message = (
+            f'The value of {shown(name)} holds bytes outside ASCII ("{shown(value)}"). RFC 9110 lets a server '
+            "keep them as opaque bytes, and this one does, but it cannot know their encoding, and other servers "
+            "may reject them. Percent-encode them or keep field values ASCII."
+        )
+        findings.append(Finding("non-ascii-in-header-value", offset + high.start(), message))
+    return findings
+
+
+def _field_count(lines) -> list[Finding]:
+    if len(lines) <= LIMITS.header_fields:
+        return []
+    message = (
+        f"This request has {len(lines)} header lines. The sandbox, like many servers, reads at most "
+        f"{LIMITS.header_fields} and answers 431 Request Header Fields Too Large. Send fewer fields."
+    )
+    return [Finding("too-many-header-fields", lines[LIMITS.header_fields].start, message)]
+
+
+def _host(facts: RequestLineFacts, fields: list[Field], blank_line_start: int) -> list[Finding]:
+    hosts = [field for field in fields if field.key == b"host"]
+    findings = []
+    if not hosts and facts.version == "1.1":
+        message = (
+            "This HTTP/1.1 request has no Host field. One server often hosts many sites, and Host says which "
+            "one you mean, so HTTP/1.1 made it mandatory: a server must answer 400 without it. Add a Host line "
+            "before the empty line."
+        )
+        findings.append(
+            Finding("missing-host", blank_line_start, message, f"Host: {SUGGESTED_HOST}")
+        )
+    if len(hosts) > 1:
+        values = " and ".join(f'"{shown(host.value)}"' for host in hosts[:2])
+        message = (
+            f"There are {len(hosts)} Host fields ({values}). A server cannot know which site you mean, and two "
+            "servers that pick different ones can be played against each other, so it must answer 400. Keep "
+            "one Host line."
+        )
+        findings.append(Finding("duplicate-host", hosts[1].line.start, message))
+    if hosts and not HOST_VALUE.fullmatch(hosts[0].value):
+        findings.append(_invalid_host(hosts[0]))
+    return findings
+
+
+def _invalid_host(host: Field) -> Finding:
+    value = host.value.decode("latin-1")
+    if "://" in value or "/" in value:
+        fixed = urlsplit(value if "://" in value else "//" + value).netloc or SUGGESTED_HOST
+        problem = "a URL; Host holds only the host name and an optional port"
+    else:
+        fixed = "".join(value.split()) or SUGGESTED_HOST
+        problem = "characters a host name cannot contain"
+    message = (
+        f'Host is "{shown(host.value)}", which is {problem}. A server must answer 400 to an invalid Host. '
+        f'Write "Host: {fixed}".'
+    )
+    return Finding("invalid-host", host.value_offset, message, f"Host: {fixed}")
+
+
+def _repeated(fields: list[Field]) -> list[Finding]:
+    findings = []
+    seen: dict[bytes, Field] = {}
+    for field in fields:
+        first = seen.setdefault(field.key, field)
+        if first is field or field.key not in SINGLE_VALUE_FIELDS:
+            continue
+        spelled = ""
+        if first.name != field.name:
+            spelled = (
+                f' (once as "{shown(first.name)}", once as "{shown(field.name)}": field names are '
+                "case-insensitive, so they are the same field)"
+            )
+        message = (
+            f"{shown(field.name)} appears more than once{spelled}. It holds a single value, so servers differ on "
+            "what to do: take the first, take the last, or refuse. Send it once."
+        )
+        findings.append(Finding("duplicate-field", field.line.start, message))
+    return findings
+
+
+def _meaningless_body(method: bytes, fields: list[Field]) -> Finding:
+    framing = next(
+        field for field in fields if field.key in (b"content-length", b"transfer-encoding")
+    )
+    verb = method.decode()
+    message = (
+        f"This {verb} request has a body ({shown(framing.name)}: {shown(framing.value)}). RFC 9110 gives a body "
+        f"on {verb} no meaning: some servers and proxies ignore it, some refuse the request. This one reads it "
+        "and ignores it. Put data for a GET in the query string, or use POST."
+    )
+    return Finding("body-on-get", framing.line.start, message, rfc=BODY_MEANINGLESS[method])
+
+
+def _framing(facts: RequestLineFacts, fields: list[Field]) -> tuple[list[Finding], Framing]:
+    lengths = [field for field in fields if field.key == b"content-length"]
+    codings = [field for field in fields if field.key == b"transfer-encoding"]
+    findings, content_length = _content_length(lengths)
+    if not codings:
+        return findings, Framing(content_length=content_length)
+    if facts.version == "1.0":
+        message = (
+            "This HTTP/1.0 request has Transfer-Encoding, which HTTP/1.0 does not have. An old proxy may have "
+            "mangled the message, so RFC 9112 says its framing is faulty: the server answers 400 and closes the "
+            "connection. Use HTTP/1.1 for a chunked body, or send Content-Length."
+        )
+        findings.append(Finding("transfer-encoding-in-http10", codings[0].line.start, message))
+    if lengths:
+        message = (
+            "This request has both Content-Length and Transfer-Encoding. They disagree about where the body "
+            "ends, and when a proxy believes one and the server the other, a second request can hide inside the "
+            "body: request smuggling. The server answers 400 and closes the connection. Keep one: "
+            "Transfer-Encoding: chunked alone, or Content-Length alone."
+        )
+        later = max(lengths[0].line.start, codings[0].line.start)
+        findings.append(Finding("content-length-and-transfer-encoding", later, message))
+    findings += _transfer_codings(codings)
+    return findings, Framing(chunked=not any(finding.is_error for finding in findings))
+
+
+def _content_length(lengths: list[Field]) -> tuple[list[Finding], int | None]:
+    values: list[tuple[int, Field]] = []
+    for field in lengths:
+        for element in field.value.split(b","):
+            element = element.strip(b" \t")
+            if DIGITS.fullmatch(element):
+                values.append((int(element), field))
+            elif element.startswith(b"-") and DIGITS.fullmatch(element[1:]):
+                message = (
+                    f'Content-Length is "{shown(field.value)}". A length counts bytes, so it is zero or more: '
+                    "RFC 9110 defines it as digits only. The server cannot frame the body, answers 400 and "
+                    "closes the connection. Write the number of bytes in the body."
+                )
+                return [Finding("negative-content-length", field.value_offset, message)], None
+            else:
+                return [_invalid_content_length(field)], None
+    distinct = list(dict.fromkeys(length for length, _ in values))
+    if len(distinct) > 1:
+        second = next(field for length, field in values if length == distinct[1])
+        message = (
+            f"There are different Content-Length values ({' and '.join(str(n) for n in distinct[:2])}). A server "
+            "cannot know which one frames the body, and a proxy that picks the other would see a different "
+            "request: that is how requests get smuggled. It answers 400 and closes. Send one Content-Length."
+        )
+        return [Finding("conflicting-content-length", second.value_offset, message)], None
+    if not values:
+        return [], None
+    length, field = values[0]
+    findings = []
+    if len(values) > 1:
+        message = (
+            f"Content-Length {length} is sent {len(values)} times. RFC 9110 lets a server accept repeats of the "
+            "same value, and this one does, but a strict one refuses them. Send it once."
+        )
+        findings.append(
+            Finding(
+                "repeated-content-length",
+                values[1][1].value_offset,
+                message,
+                f"Content-Length: {length}",
+            )
+        )
+    if length > LIMITS.body_bytes:
+        message = (
+            f"Content-Length is {length}, more than the sandbox's limit of {LIMITS.body_bytes} bytes. A real "
+            "server refuses before reading the body, with 413 Content Too Large. Send a smaller body."
+        )
+        findings.append(Finding("body-too-large", field.value_offset, message))
+    return findings, length
+
+
+def _invalid_content_length(field: Field) -> Finding:
+    value = field.value
+    if not value:
+        problem = "empty"
+    elif re.fullmatch(rb"[0-9]+[ \t]*[A-Za-z]+", value):
+        problem = "a number with a unit; it is always bytes, so write the digits alone"
+    elif value.lower().startswith(b"0x"):
+        problem = "hexadecimal; Content-Length is decimal (chunk sizes are the hexadecimal ones)"
+    else:
+        problem = "not a number"
+    message = (
+        f'Content-Length is "{shown(value)}", which is {problem}. Without a valid length the server cannot '
+        "tell where the body ends, so RFC 9112 makes it answer 400 and close the connection. Write the number "
+        "of bytes in the body, in decimal digits."
+    )
+    return Finding("invalid-content-length", field.value_offset, message)
+
+
+def _transfer_codings(codings: list[Field]) -> list[Finding]:
+    names = [part.strip(b" \t").lower() for field in codings for part in field.value.split(b",")]
+    names = [name for name in names if name]
+    written = ", ".join(shown(field.value) for field in codings)
+    where = codings[0].value_offset
+    if (
+        names.count(b"chunked") > 1
+        or (b"chunked" in names and names[-1] != b"chunked")
+        or not names
+    ):
+        message = (
+            f'Transfer-Encoding is "{written}". In a request, chunked must be the last coding and appear '
+            "once, or the server cannot find the end of the body; RFC 9112 makes it answer 400 and close. "
+            "Write Transfer-Encoding: chunked."
+        )
+        return [Finding("invalid-transfer-encoding", where, message, "Transfer-Encoding: chunked")]
+    unknown = next((name for name in names if name != b"chunked"), None)
+    if unknown is not None:
+        message = (
+            f'Transfer-Encoding is "{written}". The only transfer coding this server decodes in a request is '
+            f'chunked; for "{shown(unknown)}" RFC 9112 asks it to answer 501 Not Implemented. Send the body '
+            "with Content-Length, or as chunked alone."
+        )
+        return [Finding("unknown-transfer-coding", where, message, "Transfer-Encoding: chunked")]
+    return []

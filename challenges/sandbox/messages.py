@@ -1,0 +1,118 @@
+"""The request and response records that `process()` hands back."""
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from .diagnostics import Diagnostic
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    method: str
+    target: str
+    http_version: str  # "1.1" or "1.0"
+    headers: list[tuple[str, str]]  # in order, names spelled as the learner wrote them
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """The field's value (several lines joined with ", "), or None; names
+        are compared case-insensitively, as RFC 9110 §5.1 says."""
+        values = self.header_values(name)
+        return ", ".join(values) if values else None
+
+    def header_values(self, name: str) -> list[str]:
+        wanted = name.lower()
+        return [value for key, value in self.headers if key.lower() == wanted]
+
+    @property
+    def path(self) -> str:
+        """The path of the target ("*" for OPTIONS *), without query or fragment."""
+        return self._path_and_query()[0]
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        return parse_qs(self._path_and_query()[1], keep_blank_values=True)
+
+    def _path_and_query(self) -> tuple[str, str]:
+        target = self.target.split("#", 1)[0]
+        if target == "*" or target.startswith("/"):
+            path, _, query = target.partition("?")
+            return path, query
+        if "://" not in target:
+            return target, ""  # authority-form (host:port), only meaningful to CONNECT
+        parts = urlsplit(target)  # absolute-form: http://host/path?query
+        return parts.path or "/", parts.query
+
+    def to_dict(self) -> dict:
+        return {
+            "method": self.method,
+            "target": self.target,
+            "http_version": self.http_version,
+            "headers": [list(pair) for pair in self.headers],
+            "body": self.body.decode("utf-8", "replace"),
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What an API handler answers, before the server adds its own fields."""
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes  # what was sent: empty for HEAD, 204 and 304
+    raw: bytes  # the exact bytes on the wire
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        values = [value for key, value in self.headers if key.lower() == wanted]
+        return ", ".join(values) if values else None
+
+    def to_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "headers": [list(pair) for pair in self.headers],
+            "body": self.body.decode("utf-8", "replace"),
+        }
+
+
+@dataclass(frozen=True)
+class Exchange:
+    request: ParsedRequest | None  # None when the bytes could not be read as a request
+    response: Response
+    diagnostics: list[Diagnostic]
+    raw_request: bytes  # the exact slice of the input this exchange consumed
+    closes_connection: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "request": self.request.to_dict() if self.request else None,
+            "response": self.response.to_dict(),
+            "diagnostics": [diagnostic.to_dict() for diagnostic in self.diagnostics],
+            "raw_request": self.raw_request.decode("utf-8", "replace"),
+            "closes_connection": self.closes_connection,
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    diagnostics: list[Diagnostic]  # every finding over the whole input, by line and column
+    exchanges: list[Exchange]
+    state: dict
+
+    @property
+    def raw_response(self) -> bytes:
+        return b"".join(exchange.response.raw for exchange in self.exchanges)
+
+    @property
+    def closes_connection(self) -> bool:
+        """True when a server would close the connection after these responses."""
+        return any(exchange.closes_connection for exchange in self.exchanges)
