@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8080
 
-.PHONY: run test lint fmt bench install migrate clean
+.PHONY: run test lint fmt bench install migrate content clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,16 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --no-input
 
-# Serves the site on http://$(HOST):$(PORT). Ctrl+C stops it.
-run: migrate
+content: migrate
+	$(PY) manage.py load_content
+
+# Serves the site on http://$(HOST):$(PORT) and the TCP sandbox on $(HOST):$(SANDBOX_PORT).
+# Ctrl+C stops both.
+run: content
 	@echo "Site:    http://$(HOST):$(PORT)/"
+	@echo "Sandbox: $(HOST):$(SANDBOX_PORT)  (try: curl -v http://$(HOST):$(SANDBOX_PORT)/books)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py sandbox --host $(HOST) --port $(SANDBOX_PORT) & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -42,8 +49,16 @@ fmt: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-bench: migrate
+HTTPBIN_VENV := .venv-httpbin
+
+$(HTTPBIN_VENV)/.installed:
+	$(PYTHON) -m venv $(HTTPBIN_VENV)
+	$(HTTPBIN_VENV)/bin/python -m pip install --quiet 'httpbin>=0.10.4' 'gunicorn>=22'
+	touch $@
+
+# Prints figures; asserts nothing about speed (see bench/README.md).
+bench: migrate $(HTTPBIN_VENV)/.installed
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(HTTPBIN_VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

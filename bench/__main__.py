@@ -1,0 +1,36 @@
+"""Run the benchmarks and print figures: `python -m bench [--only NAME] [--quick]`."""
+
+import argparse
+import os
+import sys
+
+SECTIONS = ("inprocess", "tcp", "memory")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections")
+    parser.add_argument("--quick", action="store_true", help="fewer requests, for a smoke run")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    chosen = args.only or list(SECTIONS)
+    print(
+        f"Benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}; figures only, no pass/fail.\n"
+    )
+    if "inprocess" in chosen:
+        from bench import inprocess
+
+        inprocess.run(quick=args.quick)
+    if "tcp" in chosen:
+        from bench import tcp
+
+        tcp.run(quick=args.quick)
+    if "memory" in chosen:
+        from bench import tcp
+
+        tcp.run_memory(quick=args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""The TCP server core with real clients on 127.0.0.1: http.client, curl, raw sockets."""
+
+import http.client
+import json
+import random
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from challenges.sandbox.server import ServerConfig
+
+from .server_harness import exchange, running_server
+from .support import build, run
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server() as address:
+        yield address
+
+
+def test_http_client_gets_the_book_list_over_keep_alive(server):
+    host, port = server
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    for _ in range(3):  # one connection, three requests
+        connection.request("GET", "/books")
+        response = connection.getresponse()
+        assert response.status == 200
+        assert json.loads(response.read())
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["/books/1"], "HTTP/1.1 200 OK"),
+        (["--head", "/books/1"], "HTTP/1.1 200 OK"),
+        (
+            [
+                "-X",
+                "POST",
+                "-H",
+                "Content-Type: application/json",
+                "--data-binary",
+                '{"title": "Dune", "author": "Frank Herbert", "year": 1965}',
+                "/books",
+            ],
+            "HTTP/1.1 201 Created",
+        ),
+        (
+            [
+                "-X",
+                "PUT",
+                "-H",
+                "Content-Type: application/json",
+                "--data-binary",
+                '{"title": "Emma", "author": "Jane Austen", "year": 1815}',
+                "/books/1",
+            ],
+            "HTTP/1.1 ",
+        ),
+        (["-X", "DELETE", "-u", "ada:lovelace", "/books/2"], "HTTP/1.1 204 No Content"),
+        (["-H", 'If-None-Match: "book-1-v1"', "/books/1"], "HTTP/1.1 304 Not Modified"),
+    ],
+)
+def test_curl_talks_to_the_sandbox(server, args, expected):
+    host, port = server
+    *options, path = args
+    result = subprocess.run(
+        ["curl", "-sS", "-i", "--max-time", "10", *options, f"http://{host}:{port}{path}"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(expected), result.stdout[:300]
+
+
+def test_pipelined_requests_get_the_same_bytes_as_in_process(server):
+    data = (
+        build("GET", "/books/1")
+        + build("GET", "/nope")
+        + build("HEAD", "/books", "Connection: close")
+    )
+    assert exchange(server[1], data) == run(data).raw_response
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_split_points_give_the_same_bytes(server, seed):
+    rng = random.Random(seed)
+    data = (
+        build(
+            "POST",
+            "/books",
+            "Content-Type: application/json",
+            body='{"title": "Dune", "author": "Frank Herbert", "year": 1965}',
+        )
+        + b"GET /books/7 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        + build("GET", "/books?author=Jane%20Austen", "Connection: close")
+    )
+    cuts = sorted(rng.sample(range(1, len(data)), 5))
+    pieces = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    assert exchange(server[1], data, pieces=pieces, pause=0.01) == run(data).raw_response
+
+
+def test_a_broken_request_is_answered_then_the_connection_closes(server):
+    data = b"GET /books HTTP/1.1\r\nHost : x\r\n\r\n" + build("GET", "/books/1")
+    answer = exchange(server[1], data)
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert answer.count(b"HTTP/1.1 ") == 1
+    assert answer == run(data).raw_response
+
+
+def test_slowloris_is_cut_off_while_another_client_is_served():
+    config = ServerConfig(head_timeout=1.0, request_timeout=2.0, idle_timeout=1.0)
+    with running_server(config=config) as (host, port):
+        slow = socket.create_connection((host, port), timeout=10)
+        started = time.monotonic()
+        stop = threading.Event()
+
+        def trickle():  # a byte every 0.2 s, never finishing the head
+            slow.sendall(b"GET /books HTTP/1.1\r\nX-Slow: ")
+            while not stop.wait(0.2):
+                try:
+                    slow.sendall(b"a")
+                except OSError:
+                    return
+
+        thread = threading.Thread(target=trickle, daemon=True)
+        thread.start()
+        served = exchange(port, build("GET", "/books/1", "Connection: close"))
+        assert served.startswith(b"HTTP/1.1 200 OK")
+        assert time.monotonic() - started < 1.0  # not held up by the slow client
+        answer = b""
+        while chunk := slow.recv(65536):
+            answer += chunk
+        cut_after = time.monotonic() - started
+        stop.set()
+        thread.join(5)
+        slow.close()
+        assert 0.9 < cut_after < 3.0
+        assert answer.startswith(b"HTTP/1.1 408 ") or answer.startswith(b"HTTP/1.1 400 "), answer[
+            :200
+        ]
+
+
+def test_idle_keep_alive_connections_are_closed():
+    with running_server(config=ServerConfig(idle_timeout=0.5)) as (host, port):
+        sock = socket.create_connection((host, port), timeout=5)
+        sock.sendall(build("GET", "/books/1"))
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 OK")
+        started = time.monotonic()
+        assert sock.recv(65536) == b""  # the server hung up
+        assert time.monotonic() - started < 3
+        sock.close()
+
+
+def test_connections_per_address_are_capped():
+    with running_server(config=ServerConfig(max_connections_per_ip=2)) as (host, port):
+        held = [socket.create_connection((host, port), timeout=5) for _ in range(2)]
+        time.sleep(0.2)
+        refused = exchange(port, build("GET", "/books"))
+        assert refused.startswith(b"HTTP/1.1 503 Service Unavailable")
+        assert b"Retry-After: 5" in refused
+        for sock in held:
+            sock.close()
+        time.sleep(0.2)
+        assert exchange(port, build("GET", "/books", "Connection: close")).startswith(
+            b"HTTP/1.1 200 OK"
+        )
+
+
+def test_the_eleventh_request_on_one_connection_gets_400_as_in_process(server):
+    data = b"".join(build("GET", f"/books/{1 + n % 6}") for n in range(11))
+    answer = exchange(server[1], data)
+    assert answer.count(b"HTTP/1.1 200 OK") == 10
+    assert answer == run(data).raw_response
