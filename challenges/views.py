@@ -1,8 +1,213 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from challenges.forms import SendForm
+from challenges.models import Challenge, ChallengeProgress, Submission
+from challenges.presenters import annotated_lines, curl_command
+from challenges.selectors import (
+    challenge_board,
+    passed_steps,
+    sandbox_address,
+    sandbox_reference,
+    step_history,
+)
+from challenges.services import sandbox_reset
+from challenges.submissions import (
+    SubmissionRefused,
+    challenge_give_up,
+    challenge_grade_tcp,
+    challenge_hint_reveal,
+    challenge_restart,
+    challenge_submit,
+    progress_for,
+)
+
+
+def _challenge(slug: str) -> Challenge:
+    return get_object_or_404(Challenge.objects.select_related("topic"), slug=slug, is_active=True)
 
 
 @require_GET
 def index(request):
-    """The list of challenges."""
-    return render(request, "challenges/index.html")
+    """Every challenge, grouped by topic, with the learner's status and progress per topic."""
+    return render(request, "challenges/index.html", {"topics": challenge_board(request.user)})
+
+
+@require_GET
+def sandbox_info(request):
+    """The sandbox's API reference, and the learner's own TCP address."""
+    context = {"reference": sandbox_reference()}
+    if request.user.is_authenticated:
+        context["address"] = sandbox_address(request.user)
+    return render(request, "challenges/sandbox.html", context)
+
+
+def _page_context(request, challenge: Challenge, **extra) -> dict:
+    progress = progress_for(request.user, challenge)
+    revealed = challenge.hints[: progress.hints_revealed]
+    context = {
+        "challenge": challenge,
+        "progress": progress,
+        "done_steps": passed_steps(request.user, challenge, progress),
+        "hints_revealed": revealed,
+        "next_hint": challenge.hints[len(revealed)]
+        if len(revealed) < len(challenge.hints)
+        else None,
+        "show_solution": progress.status == ChallengeProgress.Status.SOLVED or progress.gave_up,
+        "history": step_history(request.user, challenge, limit=5),
+        "address": sandbox_address(request.user),
+        "xp_now": challenge.xp_for(progress.hints_revealed),
+    }
+    context.update(extra)
+    context.setdefault(
+        "form", SendForm(initial={"request": challenge.starter, "line_endings": "crlf"})
+    )
+    return context
+
+
+@require_GET
+@login_required
+def detail(request, slug: str):
+    """The challenge: brief, steps, editor, hints, TCP address and recent attempts."""
+    challenge = _challenge(slug)
+    return render(request, "challenges/detail.html", _page_context(request, challenge))
+
+
+def _attempt_context(request, challenge, attempt) -> dict:
+    exchanges = list(attempt.submission.exchanges.order_by("pk"))
+    diagnostics = [d for row in exchanges for d in row.diagnostics]
+    raw = bytes(attempt.submission.raw_request)
+    return {
+        "attempt": attempt,
+        "exchanges": exchanges,
+        "lines": annotated_lines(raw, diagnostics) if attempt.submission.source == "editor" else [],
+        "curl": curl_command(raw, sandbox_address(request.user)["url"]),
+    }
+
+
+@require_POST
+@login_required
+def send(request, slug: str):
+    """Send the editor's bytes to the sandbox and grade the current step."""
+    challenge = _challenge(slug)
+    form = SendForm(request.POST)
+    extra = {"form": form}
+    if not form.is_valid():
+        extra["refusal"] = "The form was incomplete: choose how to send line endings and try again."
+    else:
+        try:
+            attempt = challenge_submit(
+                user=request.user, challenge=challenge, data=form.raw_bytes()
+            )
+            extra.update(_attempt_context(request, challenge, attempt))
+        except SubmissionRefused as refusal:
+            extra["refusal"] = str(refusal)
+    return _render_attempt(request, challenge, extra)
+
+
+def _render_attempt(request, challenge, extra):
+    status = (
+        429 if "more than" in extra.get("refusal", "") else (400 if extra.get("refusal") else 200)
+    )
+    context = _page_context(request, challenge, **extra)
+    if request.htmx:
+        return render(request, "challenges/_attempt_response.html", context, status=status)
+    return render(request, "challenges/detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def grade_tcp(request, slug: str):
+    """Grade the current step against the requests the learner sent to the TCP sandbox."""
+    challenge = _challenge(slug)
+    try:
+        attempt = challenge_grade_tcp(user=request.user, challenge=challenge)
+        extra = _attempt_context(request, challenge, attempt)
+    except SubmissionRefused as refusal:
+        extra = {"refusal": str(refusal)}
+    return _render_attempt(request, challenge, extra)
+
+
+@require_POST
+@login_required
+def hint(request, slug: str):
+    challenge = _challenge(slug)
+    if not challenge.hints:
+        messages.info(request, "This challenge has no hints.")
+    else:
+        challenge_hint_reveal(user=request.user, challenge=challenge)
+    if request.htmx:
+        return render(request, "challenges/detail.html#hints", _page_context(request, challenge))
+    return redirect("challenges:detail", slug=slug)
+
+
+@require_POST
+@login_required
+def give_up(request, slug: str):
+    challenge = _challenge(slug)
+    progress = challenge_give_up(user=request.user, challenge=challenge)
+    if progress.gave_up:
+        messages.warning(
+            request,
+            "Here is the solution. Solving this challenge now earns no XP, but you can still practise it.",
+        )
+    return redirect("challenges:detail", slug=slug)
+
+
+@require_POST
+@login_required
+def restart(request, slug: str):
+    """Start a multi-step challenge again from step 1 (the sandbox state is left as it is)."""
+    challenge = _challenge(slug)
+    challenge_restart(user=request.user, challenge=challenge)
+    messages.info(
+        request,
+        "Back to step 1. Your sandbox keeps its state; reset it too if you want a fresh bookshop.",
+    )
+    return redirect("challenges:detail", slug=slug)
+
+
+@require_POST
+@login_required
+def sandbox_reset_view(request):
+    sandbox_reset(user=request.user)
+    messages.success(
+        request, "Your sandbox is fresh again: the six sample books, no orders, nobody logged in."
+    )
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/challenges/") and "//" not in next_url:
+        return redirect(next_url)
+    return redirect("challenges:index")
+
+
+@require_GET
+@login_required
+def history(request, slug: str):
+    """All of the learner's attempts on a challenge, newest first, paginated."""
+    challenge = _challenge(slug)
+    submissions = Submission.objects.filter(
+        user=request.user, challenge=challenge
+    ).prefetch_related("exchanges")
+    page = Paginator(submissions.order_by("-pk"), 20).get_page(request.GET.get("page"))
+    template = "challenges/history.html#rows" if request.htmx else "challenges/history.html"
+    return render(request, template, {"challenge": challenge, "page": page})
+
+
+@require_GET
+@login_required
+def submission_detail(request, submission_id: int):
+    """One attempt with its raw exchanges; only its author may see it."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("challenge"), pk=submission_id, user=request.user
+    )
+    exchanges = list(submission.exchanges.order_by("pk"))
+    diagnostics = [d for row in exchanges for d in row.diagnostics]
+    lines = annotated_lines(bytes(submission.raw_request), diagnostics)
+    return render(
+        request,
+        "challenges/submission.html",
+        {"submission": submission, "exchanges": exchanges, "lines": lines},
+    )

@@ -32,9 +32,9 @@ class QuizLoadSummary:
         )
 
 
-def quiz_bank_load(directory: Path = CONTENT_DIR) -> QuizLoadSummary:
+def quiz_bank_load(directory: Path | None = None) -> QuizLoadSummary:
     """Validate every file in `directory`, then upsert topics and questions; return counts."""
-    topics, questions = load_question_bank(directory)
+    topics, questions = load_question_bank(directory or CONTENT_DIR)
     with transaction.atomic():
         topic_rows = {topic["slug"]: _upsert_topic(topic) for topic in topics}
         created = updated = 0

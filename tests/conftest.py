@@ -36,4 +36,6 @@ def fast_password_hashing(request):
     The pure-Python suites (tests/sandbox) may run without pytest-django.
     """
     if request.config.pluginmanager.hasplugin("django"):
-        request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        request.getfixturevalue("settings").PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher"
+        ]

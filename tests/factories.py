@@ -99,3 +99,65 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     data = factory.LazyAttribute(
         lambda q: question_data(q.kind, q.slug, q.topic.slug, q.difficulty)
     )
+
+
+# --- Challenges -------------------------------------------------------------
+
+GET_BOOK_STEP = {
+    "name": "Fetch book 1",
+    "checks": [
+        {"check": "request_method", "is": "GET"},
+        {"check": "request_target", "is": "/books/1"},
+        {"check": "response_status", "is": 200},
+    ],
+}
+REVALIDATE_STEP = {
+    "name": "Revalidate it",
+    "checks": [
+        {
+            "check": "request_header_equals_previous_response_header",
+            "request": "If-None-Match",
+            "response": "ETag",
+        },
+        {"check": "response_status", "is": 304},
+    ],
+}
+
+
+class ChallengeTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.ChallengeTopic"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"challenge-topic-{n}")
+    title = factory.LazyAttribute(lambda t: t.slug.replace("-", " ").title())
+    summary = "Challenges about something."
+    order = factory.Sequence(lambda n: n)
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.Challenge"
+
+    slug = factory.Sequence(lambda n: f"challenge-{n}")
+    topic = factory.SubFactory(ChallengeTopicFactory)
+    title = factory.LazyAttribute(lambda c: c.slug.replace("-", " ").title())
+    difficulty = 1
+    points = 20
+    brief = "Fetch **book 1**."
+    starter = "GET / HTTP/1.1\nHost: sandbox.localhost\n\n"
+    hints = factory.LazyFunction(
+        lambda: [{"cost": 5, "text": "Use GET."}, {"cost": 10, "text": "The target is /books/1."}]
+    )
+    solution = factory.LazyFunction(lambda: ["GET /books/1 HTTP/1.1\nHost: sandbox.localhost\n\n"])
+    steps = factory.LazyFunction(lambda: [GET_BOOK_STEP])
+
+
+class TwoStepChallengeFactory(ChallengeFactory):
+    steps = factory.LazyFunction(lambda: [GET_BOOK_STEP, REVALIDATE_STEP])
+    solution = factory.LazyFunction(
+        lambda: [
+            "GET /books/1 HTTP/1.1\nHost: sandbox.localhost\n\n",
+            "GET /books/1 HTTP/1.1\nHost: sandbox.localhost\nIf-None-Match: <<previous.header.ETag>>\n\n",
+        ]
+    )

@@ -1,0 +1,79 @@
+"""Turn raw bytes and diagnostics into what the page shows: numbered lines with
+visible line endings and a caret under the byte a diagnostic points at, and a
+curl command equivalent to the learner's request."""
+
+import re
+import shlex
+
+_CONTROL = {0x09: "→", 0x0B: "␋", 0x0C: "␌", 0x00: "␀"}
+
+
+def visible(text: str) -> str:
+    """Show control characters (tab, NUL, stray CR...) as symbols so nothing hides."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code in _CONTROL:
+            out.append(_CONTROL[code])
+        elif code == 0x0D:
+            out.append("␍")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def annotated_lines(raw: bytes, diagnostics: list[dict]) -> list[dict]:
+    """Split `raw` into lines (by LF, as the linter counts), each with its ending and its diagnostics."""
+    by_line: dict[int, list[dict]] = {}
+    for diagnostic in diagnostics:
+        caret = " " * max(0, diagnostic["column"] - 1) + "^"
+        by_line.setdefault(diagnostic["line"], []).append({**diagnostic, "caret": caret})
+    lines = []
+    pieces = raw.split(b"\n")
+    for number, piece in enumerate(pieces, start=1):
+        is_last = number == len(pieces)
+        if is_last and not piece and number > 1:
+            break
+        ending = "" if is_last else ("\\r\\n" if piece.endswith(b"\r") else "\\n")
+        body = piece[:-1] if ending == "\\r\\n" else piece
+        text = body.decode("utf-8", "replace")
+        lines.append(
+            {
+                "number": number,
+                "text": visible(text),
+                "ending": ending,
+                "diagnostics": by_line.pop(number, []),
+            }
+        )
+    for number, extra in sorted(by_line.items()):  # a diagnostic past the end (e.g. "body missing")
+        lines.append({"number": number, "text": "", "ending": "", "diagnostics": extra})
+    return lines
+
+
+def curl_command(raw: bytes, base_url: str) -> str | None:
+    """Return a curl command that sends the same request to the TCP sandbox, or None if unparseable."""
+    text = raw.decode("utf-8", "replace").replace("\r\n", "\n")
+    head, _, body = text.partition("\n\n")
+    lines = head.split("\n")
+    request_line = re.match(r"^([A-Za-z]+) (\S+) HTTP/(\d\.\d)$", lines[0].strip())
+    if not request_line:
+        return None
+    method, target, version = request_line.groups()
+    parts = ["curl", "-v"]
+    if version == "1.0":
+        parts.append("--http1.0")
+    if method == "HEAD":
+        parts.append("--head")
+    elif method != "GET" or body:
+        parts += ["-X", method]
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if colon and name.strip().lower() not in ("content-length", "host"):
+            parts += ["-H", f"{name.strip()}: {value.strip()}"]
+    if body:
+        parts += ["--data-binary", body]
+    url = target if "://" in target else base_url.rstrip("/") + target
+    parts.append(url)
+    return " ".join(shlex.quote(part) for part in parts)

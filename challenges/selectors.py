@@ -1,0 +1,74 @@
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+from accounts.models import User
+from challenges.models import Challenge, ChallengeProgress, ChallengeTopic, Submission
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic: ChallengeTopic
+    challenges: list  # of (Challenge, status)
+
+    @property
+    def solved(self) -> int:
+        return sum(status == ChallengeProgress.Status.SOLVED for _, status in self.challenges)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.solved / len(self.challenges)) if self.challenges else 0
+
+
+def challenge_board(user: User) -> list[TopicRow]:
+    """Return every topic with its active challenges and the learner's status on each (two queries)."""
+    statuses = {}
+    if user.is_authenticated:
+        statuses = dict(
+            ChallengeProgress.objects.filter(user=user).values_list("challenge_id", "status")
+        )
+    rows: dict[int, TopicRow] = {}
+    for challenge in Challenge.objects.filter(is_active=True).select_related("topic"):
+        row = rows.setdefault(challenge.topic_id, TopicRow(challenge.topic, []))
+        row.challenges.append((challenge, statuses.get(challenge.pk, ChallengeProgress.Status.NEW)))
+    return list(rows.values())
+
+
+def step_history(user: User, challenge: Challenge, limit: int = 50):
+    """The learner's own submissions on a challenge, newest first, with their exchanges."""
+    return (
+        Submission.objects.filter(user=user, challenge=challenge)
+        .prefetch_related("exchanges")
+        .order_by("-pk")[:limit]
+    )
+
+
+def passed_steps(user: User, challenge: Challenge, progress: ChallengeProgress) -> list:
+    """For each step before the current one, the results of its latest passing submission."""
+    results = []
+    for step in range(progress.current_step):
+        submission = (
+            Submission.objects.filter(user=user, challenge=challenge, step=step, passed=True)
+            .order_by("-pk")
+            .first()
+        )
+        results.append(submission.results if submission else [])
+    return results
+
+
+def sandbox_address(user: User) -> dict:
+    """The learner's personal TCP sandbox host and port, for the curl command on the page."""
+    host = f"{user.sandbox_key}.{settings.SANDBOX_PUBLIC_HOST}"
+    return {
+        "host": host,
+        "port": settings.SANDBOX_PORT,
+        "url": f"http://{host}:{settings.SANDBOX_PORT}",
+    }
+
+
+@cache
+def sandbox_reference() -> str:
+    """The sandbox API reference (Markdown), as shipped beside the sandbox code."""
+    return (Path(__file__).resolve().parent / "sandbox" / "API.md").read_text(encoding="utf-8")

@@ -1,0 +1,194 @@
+"""Writes of a challenge attempt: grade a step, record it, and award the solve exactly once.
+
+A learner's attempts on one challenge are serialised by a row lock on their
+ChallengeProgress, so a double click or a burst of requests is graded one at
+a time. The first full solve inserts a ChallengeSolve (unique per learner and
+challenge) and only that insert pays XP, through the ledger's own unique
+constraint: two layers, both in the database.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.models import User
+from accounts.services import xp_award
+from challenges.models import (
+    Challenge,
+    ChallengeProgress,
+    ChallengeSolve,
+    RecordedExchange,
+    Submission,
+)
+from challenges.sandbox import LIMITS, Outcome
+from challenges.sandbox.grading import CheckResult, grade_step
+from challenges.services import sandbox_send, sandbox_state_for
+
+SUBMISSIONS_PER_MINUTE = 20
+TCP_EXCHANGES_GRADED = 10
+
+
+class SubmissionRefused(Exception):
+    """The attempt was not run; the message says why, in the learner's terms."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    submission: Submission
+    outcome: Outcome | None
+    results: list[CheckResult]
+    step: int
+    solved_now: bool
+    xp: int
+
+
+def progress_for(user: User, challenge: Challenge) -> ChallengeProgress:
+    progress, _ = ChallengeProgress.objects.get_or_create(user=user, challenge=challenge)
+    return progress
+
+
+def _rate_limit(user: User) -> None:
+    key = f"challenges:submissions:{user.pk}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        count = 1
+    if count > SUBMISSIONS_PER_MINUTE:
+        raise SubmissionRefused(
+            f"That is more than {SUBMISSIONS_PER_MINUTE} requests in a minute. Like a real API answering "
+            "429 Too Many Requests, the sandbox asks you to wait a little before sending again."
+        )
+
+
+def challenge_submit(*, user: User, challenge: Challenge, data: bytes) -> Attempt:
+    """Send the learner's raw bytes from the editor and grade the current step."""
+    if not data.strip():
+        raise SubmissionRefused("There is nothing to send yet: type a request first.")
+    if len(data) > LIMITS.input_bytes:
+        raise SubmissionRefused(
+            f"That is {len(data):,} bytes; the sandbox takes at most {LIMITS.input_bytes:,} at once."
+        )
+    _rate_limit(user)
+    with transaction.atomic():
+        progress = ChallengeProgress.objects.select_for_update().get(
+            pk=progress_for(user, challenge).pk
+        )
+        outcome, rows = sandbox_send(user=user, data=data, source=RecordedExchange.Source.EDITOR)
+        return _grade(progress, rows, outcome.state, data, RecordedExchange.Source.EDITOR, outcome)
+
+
+def challenge_grade_tcp(*, user: User, challenge: Challenge) -> Attempt:
+    """Grade the current step against the learner's TCP requests sent since the last grading."""
+    _rate_limit(user)
+    with transaction.atomic():
+        progress = ChallengeProgress.objects.select_for_update().get(
+            pk=progress_for(user, challenge).pk
+        )
+        recent = RecordedExchange.objects.filter(
+            user=user, source=RecordedExchange.Source.TCP, pk__gt=progress.tcp_graded_through
+        ).order_by("-pk")[:TCP_EXCHANGES_GRADED]
+        rows = sorted(recent, key=lambda row: row.pk)
+        if not rows:
+            raise SubmissionRefused(
+                "No new requests reached the TCP sandbox with your key since your last grading. "
+                "Send one with curl or netcat (the command is below), then grade again."
+            )
+        progress.tcp_graded_through = rows[-1].pk
+        raw = b"".join(bytes(row.raw_request) for row in rows)
+        return _grade(
+            progress, rows, sandbox_state_for(user).data, raw, RecordedExchange.Source.TCP, None
+        )
+
+
+def _grade(progress, rows, state, raw, source, outcome) -> Attempt:
+    challenge = progress.challenge
+    step = progress.current_step
+    previous = _previous_exchange(progress, step)
+    results = grade_step(
+        challenge.steps[step]["checks"], [row.as_exchange() for row in rows], state, previous
+    )
+    passed = all(result.passed for result in results)
+    practice = progress.status == ChallengeProgress.Status.SOLVED or progress.gave_up
+    submission = Submission.objects.create(
+        user=progress.user,
+        challenge=challenge,
+        step=step,
+        source=source,
+        raw_request=raw,
+        passed=passed,
+        practice=practice,
+        results=[{"check": r.check, "passed": r.passed, "message": r.message} for r in results],
+    )
+    submission.exchanges.set(rows)
+    progress.attempts += 1
+    solved_now, xp = False, 0
+    if passed and step + 1 < challenge.step_count:
+        progress.current_step = step + 1
+    elif passed:
+        progress.current_step = 0  # the sequence is done; a replay starts from step 1
+        solved_now, xp = _solve(progress)
+    if progress.status == ChallengeProgress.Status.NEW:
+        progress.status = ChallengeProgress.Status.TRIED
+    progress.save()
+    return Attempt(submission, outcome, results, step, solved_now, xp)
+
+
+def _previous_exchange(progress: ChallengeProgress, step: int):
+    """The last exchange of the latest passing submission of the step before, if any."""
+    if step == 0:
+        return None
+    submission = (
+        Submission.objects.filter(
+            user=progress.user, challenge=progress.challenge, step=step - 1, passed=True
+        )
+        .order_by("-pk")
+        .first()
+    )
+    last = submission.exchanges.order_by("-pk").first() if submission else None
+    return last.as_exchange() if last else None
+
+
+def _solve(progress: ChallengeProgress) -> tuple[bool, int]:
+    """Record the first solve; return (solved for the first time, XP awarded)."""
+    progress.status = ChallengeProgress.Status.SOLVED
+    challenge = progress.challenge
+    points = 0 if progress.gave_up else challenge.xp_for(progress.hints_revealed)
+    try:
+        with transaction.atomic():
+            ChallengeSolve.objects.create(user=progress.user, challenge=challenge, points=points)
+    except IntegrityError:
+        return False, 0
+    if points and xp_award(user=progress.user, source=challenge.xp_source, points=points):
+        return True, points
+    return True, 0
+
+
+def challenge_hint_reveal(*, user: User, challenge: Challenge) -> int:
+    """Reveal the next hint; return how many are revealed now. Revealing lowers the XP of a later first solve."""
+    progress = progress_for(user, challenge)
+    ChallengeProgress.objects.filter(
+        pk=progress.pk, hints_revealed__lt=len(challenge.hints)
+    ).update(hints_revealed=F("hints_revealed") + 1)
+    progress.refresh_from_db()
+    return progress.hints_revealed
+
+
+def challenge_give_up(*, user: User, challenge: Challenge) -> ChallengeProgress:
+    """Show the solution; an unsolved challenge then earns no XP when solved."""
+    progress = progress_for(user, challenge)
+    if progress.status != ChallengeProgress.Status.SOLVED:
+        ChallengeProgress.objects.filter(pk=progress.pk).update(gave_up=True)
+        progress.refresh_from_db()
+    return progress
+
+
+def challenge_restart(*, user: User, challenge: Challenge) -> ChallengeProgress:
+    """Go back to step 1 of a multi-step challenge (e.g. after a later step changed the state badly)."""
+    progress = progress_for(user, challenge)
+    ChallengeProgress.objects.filter(pk=progress.pk).update(current_step=0)
+    progress.refresh_from_db()
+    return progress

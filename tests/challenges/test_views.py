@@ -1,0 +1,236 @@
+import base64
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from challenges.models import ChallengeProgress, RecordedExchange, SandboxState, Submission
+from challenges.services import sandbox_send, sandbox_state_for
+from challenges.submissions import SUBMISSIONS_PER_MINUTE
+from tests.factories import ChallengeFactory, TwoStepChallengeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GET_BOOK_TEXT = "GET /books/1 HTTP/1.1\nHost: sandbox.localhost\n\n"
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def learner(client):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+def _send(client, challenge, text=GET_BOOK_TEXT, endings="crlf", **kwargs):
+    return client.post(
+        reverse("challenges:send", args=[challenge.slug]),
+        {"request": text, "line_endings": endings},
+        **kwargs,
+    )
+
+
+def test_index_groups_challenges_by_topic_with_status(client, learner):
+    solved, fresh = ChallengeFactory(title="Fetch a book"), ChallengeFactory(title="Another")
+    ChallengeProgress.objects.create(user=learner, challenge=solved, status="solved")
+    body = client.get(reverse("challenges:index")).content.decode()
+    assert "Fetch a book" in body and "✓ Solved" in body and "○ New" in body
+    assert "Another" in body and fresh.topic.title in body
+
+
+def test_index_empty_state(client):
+    assert (
+        "No challenges are loaded yet" in client.get(reverse("challenges:index")).content.decode()
+    )
+
+
+def test_detail_shows_brief_editor_hints_and_tcp_address(client, learner):
+    challenge = ChallengeFactory()
+    body = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
+    assert "<strong>book 1</strong>" in body
+    assert 'id="editor"' in body and "GET / HTTP/1.1" in body
+    assert "Reveal hint 1 (costs 5 XP)" in body
+    assert f"curl -v http://{learner.sandbox_key}.sandbox.localhost:8080/books" in body
+    assert "Give up and show the solution" in body
+
+
+def test_detail_needs_login_and_unknown_slug_is_404(client):
+    challenge = ChallengeFactory()
+    assert client.get(reverse("challenges:detail", args=[challenge.slug])).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(reverse("challenges:detail", args=["nope"])).status_code == 404
+
+
+def test_inactive_challenge_is_404(client, learner):
+    challenge = ChallengeFactory(is_active=False)
+    assert client.get(reverse("challenges:detail", args=[challenge.slug])).status_code == 404
+
+
+def test_send_without_js_renders_the_page_with_the_verdict(client, learner):
+    challenge = ChallengeFactory()
+    response = _send(client, challenge)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "✓" in body and "passed" in body and "Solved!" in body and "+20 XP" in body
+    assert "HTTP/1.1 200 OK" in body
+    assert '<span class="line-end" title="CRLF: carriage return, line feed">\\r\\n</span>' in body
+
+
+def test_send_over_htmx_returns_result_and_oob_fragments(client, learner, htmx_headers):
+    challenge = ChallengeFactory()
+    body = _send(client, challenge, headers=htmx_headers).content.decode()
+    assert body.lstrip().startswith('<section id="result"')
+    assert 'id="steps"' in body and 'hx-swap-oob="true"' in body
+    assert "<html" not in body
+
+
+def test_as_typed_line_endings_reach_the_server_as_bare_lf(client, learner):
+    challenge = ChallengeFactory()
+    encoded = base64.b64encode(GET_BOOK_TEXT.encode()).decode()
+    response = client.post(
+        reverse("challenges:send", args=[challenge.slug]),
+        {"request": "ignored", "raw_b64": encoded, "line_endings": "typed"},
+    )
+    assert "bare-lf" in response.content.decode()
+    assert bytes(RecordedExchange.objects.get().raw_request) == GET_BOOK_TEXT.encode()
+
+
+def test_diagnostics_point_at_line_and_column(client, learner):
+    challenge = ChallengeFactory()
+    body = _send(client, challenge, "GET /books/1 HTTP/1.1\nHost : x\n\n").content.decode()
+    assert "line 2, column 5" in body and "space-before-colon" in body
+    assert "    ^" in body
+
+
+def test_empty_request_gets_a_clear_message_and_records_nothing(client, learner):
+    challenge = ChallengeFactory()
+    response = _send(client, challenge, "   ")
+    assert response.status_code == 400 and "nothing to send" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_bad_line_ending_choice_is_refused(client, learner):
+    challenge = ChallengeFactory()
+    response = _send(client, challenge, endings="sideways")
+    assert response.status_code == 400 and "line endings" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_rate_limit_answers_429_with_a_message(client, learner):
+    challenge = ChallengeFactory()
+    for _ in range(SUBMISSIONS_PER_MINUTE):
+        _send(client, challenge, "GET /x HTTP/1.1\nHost: x\n\n")
+    response = _send(client, challenge)
+    assert response.status_code == 429 and "Too Many Requests" in response.content.decode()
+
+
+def test_send_refuses_get_and_needs_login(client):
+    challenge = ChallengeFactory()
+    assert _send(client, challenge).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(reverse("challenges:send", args=[challenge.slug])).status_code == 405
+
+
+def test_multi_step_page_shows_the_steps_and_moves_on(client, learner):
+    challenge = TwoStepChallengeFactory()
+    body = _send(client, challenge).content.decode()
+    assert "Step 1 of 2:" in body and "On to step 2" in body
+    assert "Current step:</span>\n          Step 2: Revalidate it" in body
+
+
+def test_hint_reveal_over_htmx_and_without(client, learner, htmx_headers):
+    challenge = ChallengeFactory()
+    url = reverse("challenges:hint", args=[challenge.slug])
+    fragment = client.post(url, headers=htmx_headers).content.decode()
+    assert fragment.lstrip().startswith('<section id="hints"') and "Use GET." in fragment
+    assert client.post(url)["Location"] == reverse("challenges:detail", args=[challenge.slug])
+    assert ChallengeProgress.objects.get(user=learner).hints_revealed == 2
+    assert client.get(url).status_code == 405
+
+
+def test_give_up_shows_the_solution_with_placeholders_as_prose(client, learner):
+    challenge = TwoStepChallengeFactory()
+    client.post(reverse("challenges:give_up", args=[challenge.slug]))
+    body = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
+    assert "If-None-Match: &lt;the ETag header of the previous response&gt;" in body
+
+
+def test_grade_tcp_without_requests_explains_how(client, learner):
+    challenge = ChallengeFactory()
+    response = client.post(reverse("challenges:grade_tcp", args=[challenge.slug]))
+    assert (
+        response.status_code == 400
+        and "No new requests reached the TCP sandbox" in response.content.decode()
+    )
+
+
+def test_grade_tcp_grades_recorded_requests(client, learner):
+    challenge = ChallengeFactory()
+    sandbox_send(user=learner, data=GET_BOOK_TEXT.replace("\n", "\r\n").encode(), source="tcp")
+    body = client.post(reverse("challenges:grade_tcp", args=[challenge.slug])).content.decode()
+    assert "Solved!" in body
+
+
+def test_reset_gives_a_fresh_bookshop_and_refuses_get(client, learner):
+    sandbox_send(
+        user=learner,
+        data=b"DELETE /books/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YWRhOmxvdmVsYWNl\r\n\r\n",
+        source="editor",
+    )
+    response = client.post(reverse("challenges:sandbox_reset"), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("challenges:index")
+    assert len(SandboxState.objects.get(user=learner).data["books"]) == 6
+    assert client.get(reverse("challenges:sandbox_reset")).status_code == 405
+
+
+def test_history_and_submission_are_private(client, learner):
+    challenge = ChallengeFactory()
+    _send(client, challenge)
+    submission = Submission.objects.get()
+    assert client.get(reverse("challenges:history", args=[challenge.slug])).status_code == 200
+    page = client.get(reverse("challenges:submission", args=[submission.pk])).content.decode()
+    assert "HTTP/1.1 200 OK" in page
+    client.force_login(UserFactory())
+    assert client.get(reverse("challenges:submission", args=[submission.pk])).status_code == 404
+    assert (
+        "No attempts yet"
+        in client.get(reverse("challenges:history", args=[challenge.slug])).content.decode()
+    )
+
+
+def test_history_fragment_for_htmx(client, learner, htmx_headers):
+    challenge = ChallengeFactory()
+    _send(client, challenge)
+    body = client.get(
+        reverse("challenges:history", args=[challenge.slug]), headers=htmx_headers
+    ).content.decode()
+    assert body.lstrip().startswith('<div id="history-rows">')
+
+
+def test_sandbox_page_shows_the_reference_and_the_learners_address(client, learner):
+    body = client.get(reverse("challenges:sandbox")).content.decode()
+    assert learner.sandbox_key in body and "/books" in body
+
+
+def test_sandbox_state_is_per_learner():
+    first, second = UserFactory(), UserFactory()
+    sandbox_send(
+        user=first,
+        data=b"DELETE /books/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YWRhOmxvdmVsYWNl\r\n\r\n",
+        source="editor",
+    )
+    assert len(sandbox_state_for(first).data["books"]) == 5
+    assert len(sandbox_state_for(second).data["books"]) == 6
+
+
+def test_restart_goes_back_to_step_one(client, learner):
+    challenge = TwoStepChallengeFactory()
+    assert "Start over from step 1" in _send(client, challenge).content.decode()
+    response = client.post(reverse("challenges:restart", args=[challenge.slug]))
+    assert response["Location"] == reverse("challenges:detail", args=[challenge.slug])
+    assert ChallengeProgress.objects.get(user=learner).current_step == 0
+    assert client.get(reverse("challenges:restart", args=[challenge.slug])).status_code == 405
