@@ -82,3 +82,75 @@ class XpAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.points} XP to {self.user_id} for {self.source}"
+
+
+class LearnerTotals(models.Model):
+    """XP and streak figures kept up to date with every award, so boards never sum the ledger.
+
+    `*_reached_at` is when the learner reached the current figure: on equal XP,
+    whoever got there first ranks higher.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totals"
+    )
+    xp = models.PositiveIntegerField(default=0)
+    xp_reached_at = models.DateTimeField(default=timezone.now)
+    week_start = models.DateField(
+        null=True, blank=True, help_text="Monday (UTC) of the week week_xp counts."
+    )
+    week_xp = models.PositiveIntegerField(default=0)
+    week_reached_at = models.DateTimeField(default=timezone.now)
+    streak = models.PositiveIntegerField(default=0)
+    best_streak = models.PositiveIntegerField(default=0)
+    last_active_day = models.DateField(
+        null=True, blank=True, help_text="In the learner's own time zone."
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-xp", "xp_reached_at"], name="totals_alltime_rank"),
+            models.Index(
+                fields=["week_start", "-week_xp", "week_reached_at"], name="totals_week_rank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.xp} XP"
+
+
+class ActivityDay(models.Model):
+    """A day (in the learner's time zone) on which they answered a question or sent a request."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_days"
+    )
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="accounts_activity_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} active on {self.day}"
+
+
+class BadgeAward(models.Model):
+    """A badge earned, once. `seen` turns true once the learner has been told about it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges"
+    )
+    badge = models.CharField(max_length=40)
+    awarded_at = models.DateTimeField(default=timezone.now)
+    seen = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "badge"], name="accounts_badge_once")
+        ]
+        ordering = ["awarded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.badge}"

@@ -1,13 +1,69 @@
-from django.db.models import Sum
+from datetime import timedelta
 
-from accounts.models import User
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.badges import BADGES, BADGES_BY_SLUG
+from accounts.levels import level_progress
+from accounts.models import BadgeAward, LearnerTotals, User
 
 
 def xp_total(user: User) -> int:
-    """Return the learner's all-time XP."""
-    return user.xp_awards.aggregate(total=Sum("points"))["total"] or 0
+    """Return the learner's all-time XP (from the maintained totals)."""
+    return LearnerTotals.objects.filter(user=user).values_list("xp", flat=True).first() or 0
 
 
 def recent_awards(user: User, limit: int = 10):
     """Return the learner's latest XP awards, newest first."""
     return user.xp_awards.all()[:limit]
+
+
+def current_streak(user: User) -> int:
+    """The streak as of today in the learner's zone: 0 once a whole day was missed."""
+    totals = LearnerTotals.objects.filter(user=user).first()
+    if totals is None or totals.last_active_day is None:
+        return 0
+    today = timezone.localdate(timezone.now(), user.zone)
+    return totals.streak if totals.last_active_day >= today - timedelta(days=1) else 0
+
+
+def progress_summary(user: User) -> dict:
+    totals = LearnerTotals.objects.filter(user=user).first()
+    xp = totals.xp if totals else 0
+    return {
+        "level": level_progress(xp),
+        "streak": current_streak(user),
+        "best_streak": totals.best_streak if totals else 0,
+    }
+
+
+def badge_case(user: User) -> list[dict]:
+    """Every badge, earned or not, with when it was earned."""
+    earned = dict(BadgeAward.objects.filter(user=user).values_list("badge", "awarded_at"))
+    return [{"badge": badge, "earned_at": earned.get(badge.slug)} for badge in BADGES]
+
+
+def unseen_badges(user: User) -> list:
+    """Badges earned since the learner was last told, marking them told."""
+    awards = list(BadgeAward.objects.filter(user=user, seen=False))
+    if awards:
+        BadgeAward.objects.filter(pk__in=[a.pk for a in awards]).update(seen=True)
+    return [BADGES_BY_SLUG[a.badge] for a in awards if a.badge in BADGES_BY_SLUG]
+
+
+def xp_per_day(user: User, days: int = 30) -> list[tuple]:
+    """(date, XP) for each of the last `days` days in the learner's zone, oldest first, zeros included."""
+    zone = user.zone
+    today = timezone.localdate(timezone.now(), zone)
+    first = today - timedelta(days=days - 1)
+    rows = (
+        user.xp_awards.filter(awarded_at__date__gte=first - timedelta(days=1))
+        .annotate(day=TruncDate("awarded_at", tzinfo=zone))
+        .values("day")
+        .annotate(points=Sum("points"))
+    )
+    by_day = {row["day"]: row["points"] for row in rows}
+    return [
+        (first + timedelta(days=n), by_day.get(first + timedelta(days=n), 0)) for n in range(days)
+    ]

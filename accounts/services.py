@@ -1,19 +1,105 @@
+"""Writes of progress: the XP ledger with its maintained totals, streaks and badges.
+
+Exactly-once is the database's job everywhere here: the ledger is unique per
+(learner, source), a badge per (learner, badge), an active day per (learner,
+day). Totals are updated with F() expressions in the same transaction as the
+row that earns them, so they never drift from the ledger, even under races.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
 
-from accounts.models import User, XpAward
+from accounts.badges import BADGES_BY_SLUG
+from accounts.models import ActivityDay, BadgeAward, LearnerTotals, User, XpAward
+
+BADGE_POINTS = 10
+XP_BADGE_THRESHOLD = 1000
+STREAK_BADGE_DAYS = 7
 
 
-def xp_award(*, user: User, source: str, points: int) -> bool:
+def week_start(moment: datetime) -> date:
+    """Monday of the (UTC) week `moment` falls in: weekly boards are global, so one clock for all."""
+    day = moment.astimezone(UTC).date() if timezone.is_aware(moment) else moment.date()
+    return day - timedelta(days=day.weekday())
+
+
+def totals_for(user: User) -> LearnerTotals:
+    totals, _ = LearnerTotals.objects.get_or_create(user=user)
+    return totals
+
+
+def xp_award(*, user: User, source: str, points: int, at: datetime | None = None) -> bool:
     """Record `points` XP for `user` from `source`; return True if awarded, False if already paid.
 
-    Exactly-once is the database's job: the unique (user, source) constraint
-    rejects the second insert, even when two requests race.
+    The unique (user, source) constraint rejects a second insert even when two
+    requests race; the totals move in the same transaction as the ledger row.
     """
     if points < 0:
         raise ValueError("XP points cannot be negative.")
+    at = at or timezone.now()
+    totals_for(user)
     try:
         with transaction.atomic():
-            XpAward.objects.create(user=user, source=source, points=points)
+            XpAward.objects.create(user=user, source=source, points=points, awarded_at=at)
+            _totals_add(user, points, at)
     except IntegrityError:
         return False
+    if not source.startswith("badge:"):
+        total = LearnerTotals.objects.filter(user=user).values_list("xp", flat=True).first() or 0
+        if total >= XP_BADGE_THRESHOLD:
+            badge_award(user=user, badge="xp-1000")
     return True
+
+
+def _totals_add(user: User, points: int, at: datetime) -> None:
+    this_week = week_start(at)
+    LearnerTotals.objects.filter(user=user).update(
+        xp=F("xp") + points,
+        xp_reached_at=at,
+        week_xp=Case(When(week_start=this_week, then=F("week_xp") + points), default=Value(points)),
+        week_start=this_week,
+        week_reached_at=at,
+    )
+
+
+def badge_award(*, user: User, badge: str) -> bool:
+    """Give `badge` to the learner once, with its XP; return True if it is new."""
+    if badge not in BADGES_BY_SLUG:
+        raise ValueError(f"unknown badge {badge!r}")
+    try:
+        with transaction.atomic():
+            BadgeAward.objects.create(user=user, badge=badge)
+    except IntegrityError:
+        return False
+    xp_award(user=user, source=f"badge:{badge}", points=BADGE_POINTS)
+    return True
+
+
+def activity_record(*, user: User, at: datetime | None = None) -> int:
+    """Count today (in the learner's zone) as active and return the current streak.
+
+    A day counts once. The streak grows when yesterday was active, and starts
+    again at 1 after a gap.
+    """
+    at = at or timezone.now()
+    today = timezone.localtime(at, user.zone).date()
+    with transaction.atomic():
+        totals = LearnerTotals.objects.select_for_update().get(pk=totals_for(user).pk)
+        if totals.last_active_day == today:
+            return totals.streak
+        ActivityDay.objects.get_or_create(user=user, day=today)
+        if totals.last_active_day == today - timedelta(days=1):
+            totals.streak += 1
+        elif totals.last_active_day is None or totals.last_active_day < today:
+            totals.streak = 1
+        else:
+            return totals.streak  # an event stamped before the latest active day changes nothing
+        totals.best_streak = max(totals.best_streak, totals.streak)
+        totals.last_active_day = today
+        totals.save(update_fields=["streak", "best_streak", "last_active_day"])
+    if totals.streak >= STREAK_BADGE_DAYS:
+        badge_award(user=user, badge="streak-7")
+    return totals.streak

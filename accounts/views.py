@@ -7,14 +7,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import ProfileForm, SignUpForm
-from accounts.selectors import recent_awards, xp_total
 
 
 @require_GET
 def home(request):
     """The landing page for visitors; signed-in learners go straight to their dashboard."""
     if request.user.is_authenticated:
-        return redirect("accounts:dashboard")
+        return redirect("dashboard")
     return render(request, "home.html")
 
 
@@ -22,25 +21,17 @@ def home(request):
 def signup(request):
     """Create an account, log the new learner in and land on the dashboard."""
     if request.user.is_authenticated:
-        return redirect("accounts:dashboard")
+        return redirect("dashboard")
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.public_name}! Your account is ready.")
         if request.htmx:
-            return HttpResponseClientRedirect(reverse("accounts:dashboard"))
-        return redirect("accounts:dashboard")
+            return HttpResponseClientRedirect(reverse("dashboard"))
+        return redirect("dashboard")
     template = "accounts/signup.html#form" if request.htmx else "accounts/signup.html"
     return render(request, template, {"form": form}, status=400 if form.errors else 200)
-
-
-@require_GET
-@login_required
-def dashboard(request):
-    """The learner's home: progress so far and where to go next."""
-    context = {"xp_total": xp_total(request.user), "recent_awards": recent_awards(request.user)}
-    return render(request, "accounts/dashboard.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -205,6 +205,10 @@ class Submission(models.Model):
     practice = models.BooleanField(
         default=False, help_text="Sent after the challenge was solved or given up."
     )
+    fixed_broken = models.BooleanField(
+        default=False,
+        help_text="Passed a step whose previous attempt the server rejected with an error.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

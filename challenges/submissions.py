@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import User
-from accounts.services import xp_award
+from accounts.services import activity_record, badge_award, xp_award
 from challenges.models import (
     Challenge,
     ChallengeProgress,
@@ -27,6 +27,9 @@ from challenges.sandbox.grading import CheckResult, grade_step
 from challenges.services import sandbox_send, sandbox_state_for
 
 SUBMISSIONS_PER_MINUTE = 20
+METHODS_TOPIC = "methods"
+FIXES_FOR_BADGE = 10
+CONDITIONAL_FIELDS = {"if-none-match", "if-modified-since", "if-match", "if-unmodified-since"}
 TCP_EXCHANGES_GRADED = 10
 
 
@@ -121,6 +124,7 @@ def _grade(progress, rows, state, raw, source, outcome) -> Attempt:
         raw_request=raw,
         passed=passed,
         practice=practice,
+        fixed_broken=passed and _previous_attempt_was_broken(progress, step),
         results=[{"check": r.check, "passed": r.passed, "message": r.message} for r in results],
     )
     submission.exchanges.set(rows)
@@ -134,7 +138,52 @@ def _grade(progress, rows, state, raw, source, outcome) -> Attempt:
     if progress.status == ChallengeProgress.Status.NEW:
         progress.status = ChallengeProgress.Status.TRIED
     progress.save()
+    activity_record(user=progress.user)
+    _badges_after_attempt(progress.user, challenge, rows, submission, solved_now)
     return Attempt(submission, outcome, results, step, solved_now, xp)
+
+
+def _previous_attempt_was_broken(progress: ChallengeProgress, step: int) -> bool:
+    previous = (
+        Submission.objects.filter(user=progress.user, challenge=progress.challenge, step=step)
+        .order_by("-pk")
+        .prefetch_related("exchanges")
+        .first()
+    )
+    if previous is None or previous.passed:
+        return False
+    return any(
+        d["severity"] == "error" for row in previous.exchanges.all() for d in row.diagnostics
+    )
+
+
+def _badges_after_attempt(user, challenge, rows, submission, solved_now) -> None:
+    if solved_now:
+        badge_award(user=user, badge="first-solve")
+        if challenge.topic.slug == METHODS_TOPIC:
+            unsolved = Challenge.objects.filter(topic=challenge.topic, is_active=True).exclude(
+                solves__user=user
+            )
+            if not unsolved.exists():
+                badge_award(user=user, badge="method-actor")
+    if any(row.status == 304 for row in rows):
+        badge_award(user=user, badge="first-304")
+    if any(_is_conditional(row.request_data) for row in rows):
+        badge_award(user=user, badge="conditional")
+    if submission.fixed_broken:
+        fixes = (
+            Submission.objects.filter(user=user, fixed_broken=True)
+            .values("challenge", "step")
+            .distinct()
+        )
+        if fixes.count() >= FIXES_FOR_BADGE:
+            badge_award(user=user, badge="fixer")
+
+
+def _is_conditional(request_data) -> bool:
+    if not request_data:
+        return False
+    return any(name.lower() in CONDITIONAL_FIELDS for name, _ in request_data["headers"])
 
 
 def _previous_exchange(progress: ChallengeProgress, step: int):

@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.db import close_old_connections
 
-from accounts.models import User
+from accounts.models import BadgeAward, User
+from accounts.services import activity_record, badge_award
 from challenges.models import RecordedExchange
 from challenges.sandbox import Outcome, fresh_state, process
 from challenges.sandbox.server import ConnectionInfo, Reply
@@ -84,6 +85,9 @@ class DjangoSandboxHandler:
             user = User.objects.filter(sandbox_key=key, is_active=True).first()
             if user is None:
                 return None
+            if not BadgeAward.objects.filter(user=user, badge="terminal").exists():
+                badge_award(user=user, badge="terminal")
+            activity_record(user=user)
             outcome, _ = sandbox_send(
                 user=user,
                 data=raw_request,

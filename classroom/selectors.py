@@ -1,12 +1,252 @@
+"""Reads of the classroom: who may see what, progress matrices and leaderboards.
+
+Leaderboards read the maintained totals (accounts.LearnerTotals) with an
+index-backed ORDER BY ... LIMIT 50, plus one COUNT for the viewer's own rank,
+so the number of queries stays the same whatever the number of learners.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Sum
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import LearnerTotals
+from accounts.services import week_start
+from challenges.models import ChallengeProgress, ChallengeSolve
+from classroom.models import Assignment, Membership, StudyGroup
+from quiz.models import QuizRun
+
+BOARD_SIZE = 50
+QUIZ_ITEM_SHARE = 0.8  # a quiz-topic item is done with a finished run of 80% or more right
+
+User = get_user_model()
 
 
-def global_leaderboard(limit: int = 50):
-    """Return learners who opted in, by all-time XP, ties broken by who reached it first."""
-    users = get_user_model().objects.filter(show_on_leaderboards=True, xp_awards__isnull=False)
+def membership_of(user, group_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("group").filter(user=user, group_id=group_id).first()
+
+
+def groups_of(user):
     return (
-        users.annotate(xp=Sum("xp_awards__points"), reached_at=Max("xp_awards__awarded_at"))
-        .order_by("-xp", "reached_at", "pk")
-        .only("username", "display_name")[:limit]
+        Membership.objects.filter(user=user)
+        .select_related("group")
+        .annotate(size=Count("group__memberships"))
+        .order_by("group__name")
     )
+
+
+# --- progress matrix ----------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    status: str = "new"  # "new", "tried" or "done"
+    at: datetime | None = None
+    late: bool = False
+
+    @property
+    def label(self) -> str:
+        words = {"new": "Not started", "tried": "Tried", "done": "Solved"}[self.status]
+        return words + (" (late)" if self.late else "")
+
+
+@dataclass
+class MatrixRow:
+    member: object
+    cells: list[Cell]
+    items: list = field(default_factory=list)
+
+    @property
+    def pairs(self) -> list[tuple]:
+        return list(zip(self.items, self.cells, strict=True))
+
+    @property
+    def done(self) -> int:
+        return sum(cell.status == "done" for cell in self.cells)
+
+    @property
+    def last_done_at(self):
+        times = [cell.at for cell in self.cells if cell.status == "done" and cell.at]
+        return max(times) if times else None
+
+
+@dataclass
+class Matrix:
+    assignment: Assignment
+    items: list
+    rows: list[MatrixRow] = field(default_factory=list)
+
+    def counts(self) -> list[dict]:
+        """Per item: how many members solved, tried and have not started it."""
+        result = []
+        for index, item in enumerate(self.items):
+            statuses = [row.cells[index].status for row in self.rows]
+            result.append(
+                {
+                    "item": item,
+                    "done": statuses.count("done"),
+                    "tried": statuses.count("tried"),
+                    "new": statuses.count("new"),
+                }
+            )
+        return result
+
+
+def progress_matrix(
+    assignment: Assignment, *, members_only: bool = True, sort: str = "name"
+) -> Matrix:
+    """Members x items of the assignment's set, each cell solved / tried / not started (and late)."""
+    items = list(assignment.challenge_set.items.select_related("challenge", "quiz_topic"))
+    memberships = Membership.objects.filter(group=assignment.group).select_related("user")
+    if members_only:
+        memberships = memberships.filter(role=Membership.Role.MEMBER)
+    members = [m.user for m in memberships]
+    member_ids = memberships.values("user_id")
+    cells = {(m.pk, i): Cell() for m in members for i in range(len(items))}
+    challenge_index = {item.challenge_id: i for i, item in enumerate(items) if item.challenge_id}
+    topic_index = {item.quiz_topic_id: i for i, item in enumerate(items) if item.quiz_topic_id}
+    if challenge_index:
+        for user_id, challenge_id in ChallengeProgress.objects.filter(
+            user_id__in=member_ids, challenge_id__in=challenge_index
+        ).values_list("user_id", "challenge_id"):
+            cells[(user_id, challenge_index[challenge_id])].status = "tried"
+        for user_id, challenge_id, solved_at in ChallengeSolve.objects.filter(
+            user_id__in=member_ids, challenge_id__in=challenge_index
+        ).values_list("user_id", "challenge_id", "solved_at"):
+            cells[(user_id, challenge_index[challenge_id])] = Cell("done", solved_at)
+    if topic_index:
+        runs = QuizRun.objects.filter(
+            user_id__in=member_ids, kind=QuizRun.Kind.TOPIC, topic_id__in=topic_index
+        ).annotate(right=Count("answers", filter=Q(answers__correct=True)))
+        for run in runs.order_by("finished_at").only(
+            "user_id", "topic_id", "question_ids", "finished_at"
+        ):
+            cell = cells[(run.user_id, topic_index[run.topic_id])]
+            if run.finished_at and run.right >= QUIZ_ITEM_SHARE * len(run.question_ids):
+                if cell.status != "done":
+                    cells[(run.user_id, topic_index[run.topic_id])] = Cell("done", run.finished_at)
+            elif cell.status == "new":
+                cell.status = "tried"
+    if assignment.due_at:
+        for cell in cells.values():
+            cell.late = (
+                cell.status == "done" and cell.at is not None and cell.at > assignment.due_at
+            )
+    matrix = Matrix(
+        assignment,
+        items,
+        [MatrixRow(m, [cells[(m.pk, i)] for i in range(len(items))], items) for m in members],
+    )
+    if sort == "progress":
+        matrix.rows.sort(
+            key=lambda row: (
+                -row.done,
+                row.last_done_at or timezone.now(),
+                row.member.public_name.lower(),
+            )
+        )
+    else:
+        matrix.rows.sort(key=lambda row: row.member.public_name.lower())
+    return matrix
+
+
+# --- leaderboards -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    name: str
+    points: int
+    is_viewer: bool
+
+
+@dataclass(frozen=True)
+class Board:
+    rows: list[BoardRow]
+    viewer_rank: int | None
+    viewer_points: int | None
+    viewer_hidden: bool = False
+
+
+def _board(totals, period: str, viewer, *, anonymise_opt_outs: bool) -> Board:
+    points, reached = (
+        ("week_xp", "week_reached_at") if period == "week" else ("xp", "xp_reached_at")
+    )
+    if period == "week":
+        totals = totals.filter(week_start=week_start(timezone.now()), week_xp__gt=0)
+    else:
+        totals = totals.filter(xp__gt=0)
+    top = totals.select_related("user").order_by(f"-{points}", reached, "user_id")[:BOARD_SIZE]
+    viewer_id = viewer.pk if viewer.is_authenticated else None
+    rows = []
+    for rank, row in enumerate(top, start=1):
+        visible = (
+            row.user.show_on_leaderboards or row.user_id == viewer_id or not anonymise_opt_outs
+        )
+        rows.append(
+            BoardRow(
+                rank,
+                row.user.public_name if visible else "Anonymous learner",
+                getattr(row, points),
+                row.user_id == viewer_id,
+            )
+        )
+    mine = totals.filter(user_id=viewer_id).first() if viewer_id else None
+    if mine is None:
+        return Board(rows, None, None)
+    ahead = totals.filter(
+        Q(**{f"{points}__gt": getattr(mine, points)})
+        | Q(**{points: getattr(mine, points), f"{reached}__lt": getattr(mine, reached)})
+    )
+    return Board(rows, ahead.count() + 1, getattr(mine, points))
+
+
+def global_board(viewer, period: str = "all") -> Board:
+    """Everyone who opted in; a viewer who opted out is told they are hidden."""
+    board = _board(
+        LearnerTotals.objects.filter(user__show_on_leaderboards=True),
+        period,
+        viewer,
+        anonymise_opt_outs=False,
+    )
+    if viewer.is_authenticated and not viewer.show_on_leaderboards:
+        return Board(board.rows, None, None, viewer_hidden=True)
+    return board
+
+
+def group_board(group: StudyGroup, viewer, period: str = "all") -> Board:
+    """The group's members; those who opted out show as "Anonymous learner" to others."""
+    totals = LearnerTotals.objects.filter(user__memberships__group=group)
+    return _board(totals, period, viewer, anonymise_opt_outs=True)
+
+
+def assignment_board(assignment: Assignment, viewer) -> list[BoardRow]:
+    """Members by items done in the assignment, ties to whoever finished their last one first."""
+    matrix = progress_matrix(assignment, sort="progress")
+    rows = []
+    for rank, row in enumerate((r for r in matrix.rows if r.done), start=1):
+        visible = row.member.show_on_leaderboards or row.member.pk == getattr(viewer, "pk", None)
+        rows.append(
+            BoardRow(
+                rank,
+                row.member.public_name if visible else "Anonymous learner",
+                row.done,
+                row.member.pk == getattr(viewer, "pk", None),
+            )
+        )
+    return rows[:BOARD_SIZE]
+
+
+def assignments_for(user, *, due_soon_only: bool = False):
+    """Assignments of the groups the learner is a member of, soonest due first."""
+    assignments = Assignment.objects.filter(
+        group__memberships__user=user, group__memberships__role=Membership.Role.MEMBER
+    ).select_related("group", "challenge_set")
+    if due_soon_only:
+        assignments = assignments.filter(due_at__gte=timezone.now())
+    return assignments.order_by("due_at", "pk")

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from classroom import views_me
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("dashboard/", views_me.dashboard, name="dashboard"),
+    path("me/data.json", views_me.my_data, name="my_data"),
     path("accounts/", include("accounts.urls")),
     path("quiz/", include("quiz.urls")),
     path("challenges/", include("challenges.urls")),

@@ -7,13 +7,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import xp_award
+from accounts.services import activity_record, badge_award, xp_award
 from quiz.models import Answer, Question, QuestionProgress, QuizRun, Topic
 from quiz.questions import score_answer
 
 RUN_SIZE = 10
 PERFECT_RUN_BONUS = 25
 PASSES_TO_LEAVE_PRACTICE = 3
+CENTURY = 100
 # Leitner boxes: how long after a right answer a question in box N comes due again.
 PRACTICE_INTERVALS = {1: timedelta(0), 2: timedelta(days=1), 3: timedelta(days=3)}
 
@@ -113,9 +114,25 @@ def quiz_answer_submit(*, run: QuizRun, position: int, answer) -> Answer:
     _progress_update(run=run, question=question, correct=score.correct)
     if score.correct:
         xp_award(user=run.user, source=f"quiz:{question.slug}", points=question.xp_points)
+    activity_record(user=run.user)
+    _badges_after_answer(run.user, question, score.correct)
     if position + 1 == run.size:
         _run_finish(run)
     return recorded
+
+
+def _badges_after_answer(user, question: Question, correct: bool) -> None:
+    badge_award(user=user, badge="first-answer")
+    if not correct:
+        return
+    if QuestionProgress.objects.filter(user=user, times_correct__gt=0).count() >= CENTURY:
+        badge_award(user=user, badge="quiz-century")
+    topic_questions = Question.objects.filter(topic_id=question.topic_id, is_active=True)
+    right_now = QuestionProgress.objects.filter(
+        user=user, question__in=topic_questions, last_correct=True
+    ).count()
+    if right_now == topic_questions.count():
+        badge_award(user=user, badge="topic-master")
 
 
 def _jsonable(answer):
@@ -155,3 +172,4 @@ def _run_finish(run: QuizRun) -> None:
         day = timezone.localdate(run.finished_at, run.user.zone).isoformat()
         scope = run.topic.slug if run.topic else run.kind
         xp_award(user=run.user, source=f"quiz-perfect:{scope}:{day}", points=PERFECT_RUN_BONUS)
+        badge_award(user=run.user, badge="perfect-run")

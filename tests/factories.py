@@ -161,3 +161,19 @@ class TwoStepChallengeFactory(ChallengeFactory):
             "GET /books/1 HTTP/1.1\nHost: sandbox.localhost\nIf-None-Match: <<previous.header.ETag>>\n\n",
         ]
     )
+
+
+# --- Classroom --------------------------------------------------------------
+
+
+def group_with(owner=None, *, instructors=(), members=()):
+    """A study group with its owner, co-instructors and members, made through the real services."""
+    from classroom.models import Membership
+    from classroom.services import group_create
+
+    group = group_create(owner=owner or UserFactory(), name="HTTP 101")
+    for user in instructors:
+        Membership.objects.create(group=group, user=user, role=Membership.Role.INSTRUCTOR)
+    for user in members:
+        Membership.objects.create(group=group, user=user, role=Membership.Role.MEMBER)
+    return group

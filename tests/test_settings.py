@@ -102,3 +102,20 @@ def test_the_page_loads_htmx_from_our_own_static_files(client):
     body = client.get("/").content.decode()
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in body or "django_htmx/htmx" in body
     assert "https://" not in body.split("<body")[0]
+
+
+@pytest.mark.django_db
+def test_admin_works_for_staff_and_not_for_learners(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get("/admin/").status_code == 302
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for url in (
+        "/admin/",
+        "/admin/quiz/question/",
+        "/admin/challenges/challenge/",
+        "/admin/classroom/studygroup/",
+        "/admin/accounts/user/",
+    ):
+        assert client.get(url).status_code == 200, url

@@ -4,7 +4,7 @@ from django.urls import reverse
 from accounts.services import xp_award
 from tests.factories import UserFactory
 
-DASHBOARD = reverse("accounts:dashboard")
+DASHBOARD = reverse("dashboard")
 PROFILE = reverse("accounts:profile")
 
 
@@ -31,7 +31,7 @@ def test_dashboard_shows_xp_and_recent_awards(client):
     client.force_login(user)
     body = client.get(DASHBOARD).content.decode()
     assert "quiz:codes-created" in body
-    assert '<span class="stat-value">10</span>' in body
+    assert "Level 1" in body and "10 XP · 90 to level 2" in body
 
 
 @pytest.mark.django_db
@@ -108,3 +108,43 @@ def test_profile_shows_the_learners_own_sandbox_key(client):
     user = UserFactory()
     client.force_login(user)
     assert user.sandbox_key in client.get(PROFILE).content.decode()
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_streak_badges_chart_and_assignments(client):
+    from accounts.services import activity_record, badge_award
+
+    user = UserFactory()
+    activity_record(user=user)
+    badge_award(user=user, badge="first-solve")
+    client.force_login(user)
+    body = client.get(DASHBOARD).content.decode()
+    assert "1 day</span>" in body and "streak (best 1)" in body
+    assert "New badge: First solve." in body  # announced once...
+    assert (
+        "New badge: First solve." not in client.get(DASHBOARD).content.decode()
+    )  # ...then not again
+    assert '<svg viewBox="0 0 600 120" class="chart" role="img"' in body
+    assert "Earned" in body and "Not yet" in body
+
+
+@pytest.mark.django_db
+def test_my_data_export_is_json_of_my_own_progress(client):
+    import json
+
+    user, other = UserFactory(), UserFactory()
+    xp_award(user=user, source="quiz:mine", points=10)
+    xp_award(user=other, source="quiz:theirs", points=10)
+    client.force_login(user)
+    response = client.get(reverse("my_data"))
+    assert response["Content-Type"] == "application/json"
+    document = json.loads(response.content)
+    assert [award["source"] for award in document["xp_awards"]] == ["quiz:mine"]
+    assert set(document) >= {
+        "account",
+        "progress",
+        "badges",
+        "quiz_answers",
+        "challenge_submissions",
+    }
+    assert client.post(reverse("my_data")).status_code == 405

@@ -11,8 +11,8 @@ def test_login_with_right_password_lands_on_dashboard(client):
     user = UserFactory()
     response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:dashboard")
-    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert response["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).status_code == 200
 
 
 @pytest.mark.django_db
@@ -61,4 +61,4 @@ def test_logout_is_post_only_and_logs_out(client):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    assert client.get(reverse("accounts:dashboard")).status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 302

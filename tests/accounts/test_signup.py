@@ -32,12 +32,12 @@ def test_signup_page_shows_the_form(client):
 def test_signup_creates_the_user_logs_in_and_lands_on_dashboard(client):
     response = client.post(URL, _data())
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:dashboard")
+    assert response["Location"] == reverse("dashboard")
     user = User.objects.get(username="grace")
     assert user.email == "grace@example.org"
     assert user.display_name == "Grace"
     assert user.sandbox_key.startswith("k") and len(user.sandbox_key) == 12
-    dashboard = client.get(reverse("accounts:dashboard"))
+    dashboard = client.get(reverse("dashboard"))
     assert dashboard.status_code == 200
     assert b"Hello, Grace" in dashboard.content
 
@@ -99,12 +99,12 @@ def test_signed_in_user_is_sent_from_signup_to_dashboard(client):
     client.force_login(UserFactory())
     response = client.get(URL)
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:dashboard")
+    assert response["Location"] == reverse("dashboard")
 
 
 @pytest.mark.django_db
 def test_signup_over_htmx_tells_the_browser_to_go_to_the_dashboard(client, htmx_headers):
     response = client.post(URL, _data(), headers=htmx_headers)
     assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("accounts:dashboard")
+    assert response["HX-Redirect"] == reverse("dashboard")
     assert User.objects.filter(username="grace").exists()

@@ -45,7 +45,7 @@ def test_wrong_request_explains_each_failed_check_and_marks_tried():
     messages = [r.message for r in attempt.results if not r.passed]
     assert messages == ["Your request-target is /books/2, but this step needs /books/1."]
     assert ChallengeProgress.objects.get(user=user).status == "tried"
-    assert not XpAward.objects.exists()
+    assert not XpAward.objects.filter(source__startswith="challenge:").exists()
 
 
 def test_submission_records_the_exchange_bytes():
@@ -90,7 +90,7 @@ def test_giving_up_forfeits_the_xp_but_still_counts_the_solve():
     assert challenge_give_up(user=user, challenge=challenge).gave_up
     attempt = challenge_submit(user=user, challenge=challenge, data=GET_BOOK)
     assert attempt.solved_now and attempt.xp == 0
-    assert not XpAward.objects.exists()
+    assert not XpAward.objects.filter(source__startswith="challenge:").exists()
 
 
 def test_giving_up_after_solving_changes_nothing():
@@ -142,5 +142,9 @@ def test_twenty_concurrent_correct_submissions_make_one_solve_and_one_award(post
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r.solved_now for r in results) == 1
     assert ChallengeSolve.objects.filter(user=user, challenge=challenge).count() == 1
-    assert list(XpAward.objects.filter(user=user).values_list("points", flat=True)) == [25]
+    assert list(
+        XpAward.objects.filter(user=user, source__startswith="challenge:").values_list(
+            "points", flat=True
+        )
+    ) == [25]
     assert Submission.objects.filter(user=user).count() == 20

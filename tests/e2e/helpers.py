@@ -8,5 +8,5 @@ def logged_in(page, **user_fields):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/accounts/dashboard/")
+    page.wait_for_url("**/dashboard/")
     return user

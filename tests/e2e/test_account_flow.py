@@ -16,7 +16,7 @@ def test_visitor_signs_up_logs_out_and_logs_in_again(page, tmp_path):
     page.get_by_label("Password confirmation").fill("analytical-engine-1843")
     page.get_by_role("button", name="Sign up").click()
 
-    page.wait_for_url("**/accounts/dashboard/")
+    page.wait_for_url("**/dashboard/")
     expect(page.get_by_role("heading", name="Hello, Ada")).to_be_visible()
     assert get_user_model().objects.filter(username="ada").exists()
     page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
@@ -26,12 +26,12 @@ def test_visitor_signs_up_logs_out_and_logs_in_again(page, tmp_path):
     page.wait_for_url("**/")
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
-    page.goto("/accounts/dashboard/")
-    page.wait_for_url("**/accounts/login/?next=/accounts/dashboard/")
+    page.goto("/dashboard/")
+    page.wait_for_url("**/accounts/login/?next=/dashboard/")
     page.get_by_label("Username").fill("ada")
     page.get_by_label("Password").fill("analytical-engine-1843")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/accounts/dashboard/")
+    page.wait_for_url("**/dashboard/")
     expect(page.get_by_role("heading", name="Hello, Ada")).to_be_visible()
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
 

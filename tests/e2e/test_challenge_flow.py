@@ -37,7 +37,7 @@ def test_solve_a_single_step_challenge_with_ctrl_enter(page, tmp_path):
     expect(page.locator(".raw-response").first).to_contain_text("HTTP/1.1 200 OK")
     expect(page.get_by_text("✓ Solved")).to_be_visible()
     assert ChallengeSolve.objects.filter(user=user, challenge=challenge).count() == 1
-    assert XpAward.objects.get(user=user).points == 20
+    assert XpAward.objects.get(user=user, source=challenge.xp_source).points == 20
 
 
 def test_solve_a_two_step_challenge_carrying_the_etag(page):

@@ -81,7 +81,7 @@ def test_wrong_answer_awards_nothing_and_enters_practice():
     run = quiz_run_start(user=user, kind="topic", topic=topic)
     recorded = quiz_answer_submit(run=run, position=0, answer=1)
     assert recorded.correct is False
-    assert not XpAward.objects.filter(user=user).exists()
+    assert not XpAward.objects.filter(user=user, source__startswith="quiz:").exists()
     progress = QuestionProgress.objects.get(user=user, question=question)
     assert progress.in_practice and progress.box == 1 and progress.due_at <= timezone.now()
 

@@ -1,0 +1,9 @@
+from accounts.selectors import unseen_badges
+
+
+def new_badges(request):
+    """Badges earned since the learner last saw a page, to announce once (see _messages.html)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"new_badges": unseen_badges(user)}

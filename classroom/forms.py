@@ -1,0 +1,82 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from challenges.models import Challenge
+from classroom.models import ChallengeSet, StudyGroup
+from quiz.models import Topic
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = StudyGroup
+        fields = ("name", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class JoinForm(forms.Form):
+    join_code = forms.CharField(
+        max_length=20,
+        label="Join code",
+        help_text="Eight letters and digits, from your instructor.",
+    )
+
+
+class UsernameForm(forms.Form):
+    username = forms.CharField(max_length=150)
+
+
+def item_choices() -> list[tuple[str, list]]:
+    """Grouped choices for a set: every active challenge by topic, then every quiz topic."""
+    groups: dict[str, list] = {}
+    for challenge in Challenge.objects.filter(is_active=True).select_related("topic"):
+        groups.setdefault(f"Challenges: {challenge.topic.title}", []).append(
+            (f"challenge:{challenge.slug}", challenge.title)
+        )
+    groups["Quiz topics"] = [
+        (f"quiz:{topic.slug}", f"Quiz: {topic.title}") for topic in Topic.objects.all()
+    ]
+    return list(groups.items())
+
+
+class SetForm(forms.Form):
+    title = forms.CharField(max_length=100)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    items = forms.MultipleChoiceField(
+        choices=item_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Learners see the items in the order listed here.",
+        error_messages={"required": "Choose at least one challenge or quiz topic."},
+    )
+
+
+def _due_field():
+    return forms.DateTimeField(
+        required=False,
+        label="Due (optional)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In your own time zone. Work done after it is marked late.",
+    )
+
+
+class DueForm(forms.Form):
+    due_at = _due_field()
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        if due_at and due_at < timezone.now():
+            raise forms.ValidationError("That date has passed; choose a due date in the future.")
+        return due_at
+
+
+class AssignForm(DueForm):
+    challenge_set = forms.ModelChoiceField(
+        queryset=ChallengeSet.objects.none(), label="Set", empty_label="Choose a set…"
+    )
+    field_order = ["challenge_set", "due_at"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge_set"].queryset = ChallengeSet.objects.filter(
+            Q(slug__isnull=False) | Q(author=user)
+        )

@@ -1,0 +1,96 @@
+"""Instructors' views of an assignment: the progress matrix, its CSV, and one learner's attempts."""
+
+import csv
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from challenges.models import Submission
+from classroom.models import Assignment, Membership, SetItem
+from classroom.selectors import progress_matrix
+from classroom.views import _instructor_membership
+from quiz.models import QuizRun
+
+
+def _assignment(membership: Membership, assignment_id: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.select_related("challenge_set", "group"),
+        pk=assignment_id,
+        group=membership.group,
+    )
+
+
+@require_GET
+@login_required
+def matrix(request, group_id: int, assignment_id: int):
+    """Members x items, sortable by name or progress, with per-item counts to show where the group is stuck."""
+    assignment = _assignment(_instructor_membership(request.user, group_id), assignment_id)
+    sort = "progress" if request.GET.get("sort") == "progress" else "name"
+    context = {
+        "assignment": assignment,
+        "matrix": progress_matrix(assignment, sort=sort),
+        "sort": sort,
+    }
+    template = "classroom/matrix.html#table" if request.htmx else "classroom/matrix.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def matrix_csv(request, group_id: int, assignment_id: int):
+    assignment = _assignment(_instructor_membership(request.user, group_id), assignment_id)
+    data = progress_matrix(assignment)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="progress-{assignment.group_id}-{assignment.pk}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["username", "name", *[item.label for item in data.items], "done"])
+    for row in data.rows:
+        writer.writerow(
+            [
+                row.member.username,
+                row.member.public_name,
+                *[cell.label for cell in row.cells],
+                row.done,
+            ]
+        )
+    return response
+
+
+@require_GET
+@login_required
+def cell(request, group_id: int, assignment_id: int, username: str, item_id: int):
+    """One learner's attempts on one item of the assignment."""
+    membership = _instructor_membership(request.user, group_id)
+    assignment = _assignment(membership, assignment_id)
+    item = get_object_or_404(
+        SetItem.objects.select_related("challenge", "quiz_topic"),
+        pk=item_id,
+        challenge_set=assignment.challenge_set,
+    )
+    learner = (
+        get_user_model()
+        .objects.filter(username=username, memberships__group=membership.group)
+        .first()
+    )
+    if learner is None:
+        raise Http404("No such member.")
+    context = {"assignment": assignment, "item": item, "learner": learner, "now": timezone.now()}
+    if item.challenge_id:
+        context["submissions"] = (
+            Submission.objects.filter(user=learner, challenge=item.challenge)
+            .prefetch_related("exchanges")
+            .order_by("-pk")[:50]
+        )
+    else:
+        context["runs"] = (
+            QuizRun.objects.filter(user=learner, kind=QuizRun.Kind.TOPIC, topic=item.quiz_topic)
+            .prefetch_related("answers__question")
+            .order_by("-pk")[:20]
+        )
+    return render(request, "classroom/cell.html", context)
