@@ -94,6 +94,9 @@ class LearnerTotals(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totals"
     )
+    listed = models.BooleanField(
+        default=True, help_text="A copy of show_on_leaderboards, so global boards need no join."
+    )
     xp = models.PositiveIntegerField(default=0)
     xp_reached_at = models.DateTimeField(default=timezone.now)
     week_start = models.DateField(
@@ -112,6 +115,11 @@ class LearnerTotals(models.Model):
             models.Index(fields=["-xp", "xp_reached_at"], name="totals_alltime_rank"),
             models.Index(
                 fields=["week_start", "-week_xp", "week_reached_at"], name="totals_week_rank"
+            ),
+            models.Index(fields=["listed", "-xp", "xp_reached_at"], name="totals_listed_rank"),
+            models.Index(
+                fields=["listed", "week_start", "-week_xp", "week_reached_at"],
+                name="totals_listed_week_rank",
             ),
         ]
 

@@ -27,8 +27,25 @@ def week_start(moment: datetime) -> date:
 
 
 def totals_for(user: User) -> LearnerTotals:
-    totals, _ = LearnerTotals.objects.get_or_create(user=user)
+    totals, _ = LearnerTotals.objects.get_or_create(
+        user=user, defaults={"listed": user.show_on_leaderboards}
+    )
     return totals
+
+
+def profile_update(
+    *, user: User, display_name: str, time_zone: str, show_on_leaderboards: bool
+) -> User:
+    """Save the learner's settings; the leaderboard listing follows in the same transaction."""
+    with transaction.atomic():
+        user.display_name, user.time_zone, user.show_on_leaderboards = (
+            display_name,
+            time_zone,
+            show_on_leaderboards,
+        )
+        user.save(update_fields=["display_name", "time_zone", "show_on_leaderboards"])
+        LearnerTotals.objects.filter(user=user).update(listed=show_on_leaderboards)
+    return user
 
 
 def xp_award(*, user: User, source: str, points: int, at: datetime | None = None) -> bool:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import ProfileForm, SignUpForm
+from accounts.services import profile_update
 
 
 @require_GET
@@ -40,7 +41,7 @@ def profile(request):
     """Show and update the learner's own settings."""
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Your settings are saved.")
         if not request.htmx:
             return redirect("accounts:profile")

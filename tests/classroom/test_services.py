@@ -196,3 +196,21 @@ def test_assigning_the_same_set_twice_is_refused():
     assignment = _assignment(group, ["challenge:x"])
     with pytest.raises(ClassroomError, match="already assigned"):
         assignment_create(actor=group.owner, group=group, challenge_set=assignment.challenge_set)
+
+
+def test_opting_out_in_the_profile_takes_the_learner_off_global_boards(client):
+    from django.urls import reverse
+
+    learner = UserFactory(display_name="Quiet")
+    xp_award(user=learner, source="quiz:a", points=5)
+    client.force_login(learner)
+    client.post(
+        reverse("accounts:profile"),
+        {"display_name": "Quiet", "time_zone": "UTC", "show_on_leaderboards": ""},
+    )
+    assert global_board(UserFactory()).rows == []
+    client.post(
+        reverse("accounts:profile"),
+        {"display_name": "Quiet", "time_zone": "UTC", "show_on_leaderboards": "on"},
+    )
+    assert [row.name for row in global_board(UserFactory()).rows] == ["Quiet"]

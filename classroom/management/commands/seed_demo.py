@@ -87,9 +87,11 @@ class Command(BaseCommand):
                 XpAward.objects.bulk_create(batch)
                 batch = []
         XpAward.objects.bulk_create(batch)
+        listed = {learner.pk: learner.show_on_leaderboards for learner in learners}
         return [
             LearnerTotals(
                 user_id=user_id,
+                listed=listed[user_id],
                 xp=xp,
                 xp_reached_at=reached,
                 week_start=this_week,
