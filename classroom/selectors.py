@@ -97,13 +97,18 @@ class Matrix:
 
 
 def progress_matrix(
-    assignment: Assignment, *, members_only: bool = True, sort: str = "name"
+    assignment: Assignment, *, members_only: bool = True, sort: str = "name", only_user=None
 ) -> Matrix:
-    """Members x items of the assignment's set, each cell solved / tried / not started (and late)."""
+    """Members x items of the assignment's set, each cell solved / tried / not started (and late).
+
+    With `only_user`, the matrix has just that learner's row (their own view of an assignment).
+    """
     items = list(assignment.challenge_set.items.select_related("challenge", "quiz_topic"))
     memberships = Membership.objects.filter(group=assignment.group).select_related("user")
     if members_only:
         memberships = memberships.filter(role=Membership.Role.MEMBER)
+    if only_user is not None:
+        memberships = memberships.filter(user=only_user)
     members = [m.user for m in memberships]
     member_ids = memberships.values("user_id")
     cells = {(m.pk, i): Cell() for m in members for i in range(len(items))}
@@ -251,3 +256,13 @@ def assignments_for(user, *, due_soon_only: bool = False):
     if due_soon_only:
         assignments = assignments.filter(due_at__gte=timezone.now())
     return assignments.order_by("due_at", "pk")
+
+
+def own_progress(assignments, user) -> dict[int, "MatrixRow"]:
+    """For each assignment, the learner's own row of its matrix (by assignment id)."""
+    rows = {}
+    for assignment in assignments:
+        matrix = progress_matrix(assignment, members_only=False, only_user=user)
+        if matrix.rows:
+            rows[assignment.pk] = matrix.rows[0]
+    return rows

@@ -23,6 +23,7 @@ from classroom.selectors import (
     group_board,
     groups_of,
     membership_of,
+    own_progress,
 )
 from classroom.services import (
     ClassroomError,
@@ -136,13 +137,20 @@ def detail(request, group_id: int):
     membership = _membership(request.user, group_id)
     group = membership.group
     period = _period(request)
+    assignments = list(
+        group.assignments.select_related("challenge_set", "group").order_by("due_at", "pk")
+    )
+    if not membership.is_instructor:
+        mine = own_progress(assignments, request.user)
+        for assignment in assignments:
+            assignment.mine = mine.get(assignment.pk)
     context = {
         "group": group,
         "membership": membership,
         "members": Paginator(
             group.memberships.select_related("user").order_by("-role", "user__username"), 50
         ).get_page(request.GET.get("members_page")),
-        "assignments": group.assignments.select_related("challenge_set").order_by("due_at", "pk"),
+        "assignments": assignments,
         "board": group_board(group, request.user, period),
         "period": period,
         "periods": PERIODS,

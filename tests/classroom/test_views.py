@@ -193,3 +193,27 @@ def test_global_leaderboard_periods_and_fragment(client, owner, htmx_headers):
     ).content.decode()
     assert fragment.lstrip().startswith('<section id="board"') and "this week" in fragment
     assert client.get(reverse("classroom:leaderboard") + "?period=bogus").status_code == 200
+
+
+def test_members_see_their_own_progress_on_each_assignment(client):
+    learner = UserFactory()
+    group = group_with(members=[learner])
+    challenge = ChallengeFactory(slug="fetch", title="Fetch")
+    ChallengeFactory(slug="other", title="Other")
+    challenge_set = set_save(
+        author=group.owner, title="S", description="", items=["challenge:fetch", "challenge:other"]
+    )
+    assignment_create(
+        actor=group.owner,
+        group=group,
+        challenge_set=challenge_set,
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    challenge_submit(
+        user=learner, challenge=challenge, data=b"GET /books/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    client.force_login(learner)
+    body = client.get(reverse("classroom:detail", args=[group.pk])).content.decode()
+    assert (
+        "1 of 2 done" in body and "Fetch</a>: Solved" in body and "Other</a>: Not started" in body
+    )
