@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,9 +64,11 @@ def _server(command: list[str], port: int, env: dict | None = None):
             process.kill()
 
 
-async def _read_response(reader: asyncio.StreamReader) -> bool:
-    """Read one response; return True if the server keeps the connection open."""
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one response; return its status and whether the server keeps the
+    connection open."""
     head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
     length, keep = 0, True
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
@@ -76,11 +79,16 @@ async def _read_response(reader: asyncio.StreamReader) -> bool:
             keep = False
     if length:
         await reader.readexactly(length)
-    return keep
+    return status, keep
 
 
 async def _client(
-    port: int, request: bytes, count: int, latencies: list[float], deadline: float
+    port: int,
+    request: bytes,
+    count: int,
+    latencies: list[float],
+    errors: Counter,
+    deadline: float,
 ) -> None:
     reader = writer = None
     for _ in range(count):
@@ -90,8 +98,10 @@ async def _client(
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
         started = time.perf_counter()
         writer.write(request)
-        keep = await _read_response(reader)
+        status, keep = await _read_response(reader)
         latencies.append(time.perf_counter() - started)
+        if status >= 400:  # answered, but not what was asked for: say so next to the rate
+            errors[status] += 1
         if not keep:
             writer.close()
             reader = writer = None
@@ -103,26 +113,32 @@ async def _load(
     port: int, request: bytes, connections: int, per_connection: int, max_seconds: float
 ):
     latencies: list[float] = []
+    errors: Counter = Counter()
     started = time.perf_counter()
     deadline = started + max_seconds
     await asyncio.gather(
-        *(_client(port, request, per_connection, latencies, deadline) for _ in range(connections))
+        *(
+            _client(port, request, per_connection, latencies, errors, deadline)
+            for _ in range(connections)
+        )
     )
     elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, latencies
+    return len(latencies) / elapsed, latencies, errors
 
 
 def _measure(name: str, port: int, request: bytes, quick: bool) -> dict:
     connections, per_connection = (20, 25) if quick else (50, 100)
     asyncio.run(_load(port, request, 5, 10, 10))  # warm up
-    rps, latencies = asyncio.run(_load(port, request, connections, per_connection, 60))
+    rps, latencies, errors = asyncio.run(_load(port, request, connections, per_connection, 60))
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    failed = "".join(f", {count} answered {status}" for status, count in sorted(errors.items()))
     print(
-        f"  {name:<44} {rps:8,.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({len(latencies)} requests)"
+        f"  {name:<44} {rps:8,.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
+        f"({len(latencies)} requests{failed})"
     )
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99}
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": dict(errors)}
 
 
 def _learner_key() -> str:

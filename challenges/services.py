@@ -50,9 +50,12 @@ def sandbox_send(
                 prior_requests=prior_requests,
                 prior_bytes=prior_bytes,
             )
-            written = SandboxState.objects.filter(pk=row.pk, version=row.version).update(
-                data=outcome.state, version=row.version + 1
-            )
+            # process() hands back the very dict it was given when nothing changed
+            # (only read-only handlers ran): then there is nothing to write.
+            unchanged = outcome.state is row.data
+            written = unchanged or SandboxState.objects.filter(
+                pk=row.pk, version=row.version
+            ).update(data=outcome.state, version=row.version + 1)
             if written:
                 return outcome, _record(user=user, outcome=outcome, source=source)
     raise RuntimeError(

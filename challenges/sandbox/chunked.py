@@ -19,6 +19,7 @@ from .limits import LIMITS
 
 CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,20})(;[^\r\n]*)?[ \t]*\r\n")
 TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is fine in a value
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def _trailer_line_problem(content: bytes) -> str | None:
         return "a field is a name, a colon and a value."
     if name.lower() in (b"content-length", b"transfer-encoding"):
         return "fields that frame the message cannot arrive after the body they frame."
-    if any(byte < 0x20 and byte != 0x09 or byte == 0x7F for byte in value):
+    if CONTROL.search(value):
         return "its value holds a control character."
     return None
 

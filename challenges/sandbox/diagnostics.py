@@ -198,6 +198,8 @@ class Finding:
 
 def first_error(findings: list[Finding]) -> Finding | None:
     """The error a server reading from the first byte would stumble on first."""
+    if not findings:
+        return None
     errors = [finding for finding in findings if finding.is_error]
     return min(errors, key=lambda finding: finding.offset) if errors else None
 
@@ -205,17 +207,14 @@ def first_error(findings: list[Finding]) -> Finding | None:
 def shown(raw: bytes, limit: int = 40) -> str:
     """`raw` as a learner can read it inside a message: control bytes become
     escapes (a tab shows as \\t), long text is shortened with an ellipsis."""
-    text = raw.decode("utf-8", "backslashreplace")
-    visible = "".join(_visible(char) for char in text)
+    # Every character shows as at least one, so limit + 1 of them decide it all.
+    text = raw.decode("utf-8", "backslashreplace")[: limit + 1]
+    visible = text.translate(_ESCAPES)
     return visible if len(visible) <= limit else visible[: limit - 1] + "…"
 
 
-_ESCAPES = {"\t": "\\t", "\r": "\\r", "\n": "\\n"}
-
-
-def _visible(char: str) -> str:
-    if char in _ESCAPES:
-        return _ESCAPES[char]
-    if ord(char) < 0x20 or ord(char) == 0x7F:
-        return f"\\x{ord(char):02x}"
-    return char
+_ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F]} | {
+    ord("\t"): "\\t",
+    ord("\r"): "\\r",
+    ord("\n"): "\\n",
+}

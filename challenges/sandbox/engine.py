@@ -9,6 +9,9 @@ positioned in the learner's whole text. A few findings only make sense
 across two requests (a body that became the next "request"); they are added
 here, after the fact, and never change a response, so the TCP server, which
 answers each request on its own, sends the same bytes.
+
+The caller's state is never changed: requests are answered from it directly
+until a handler needs to write, which gets a copy (see api/router.py).
 """
 
 import random
@@ -18,15 +21,15 @@ from datetime import UTC, datetime
 
 from .api import respond
 from .diagnostics import CODES, Diagnostic, Finding, shown
-from .framing import find_request_end
+from .framing import Frame, frame_request
 from .layout import COMPLETE, HEAD_END, scan_head
 from .limits import LIMITS
 from .lint import SliceReport, lint_slice
-from .lint_fields import Framing
+from .lint_body_framing import Framing
 from .messages import Exchange, Outcome, ParsedRequest, Reply
 from .parse import ParserRejection, parse_request
 from .render import finalize, protocol_error_reply
-from .state import snapshot, working_copy
+from .state import readable_state
 
 REPLICAS = ("replica-1", "replica-2", "replica-3")
 REQUEST_LINE_START = re.compile(rb"[A-Za-z]+ \S+ HTTP/")
@@ -53,21 +56,25 @@ def process(
 ) -> Outcome:
     """Answer every request in `data` as one connection would.
 
-    `state` is not changed; the new state is `outcome.state`. `now` defaults
-    to the current UTC time and `replica` to a random replica per request.
+    `state` is not changed; the new state is `outcome.state`: `state`
+    itself when every request was answered by a read-only handler (so a
+    caller can skip saving it), else a copy of its own. `now` defaults to
+    the current UTC time and `replica` to a random replica per request.
     A TCP server that frames its stream with `find_request_end()` passes
     how many requests and bytes it already consumed on this connection, so
     the connection-wide limits fall where they would for the whole input.
     """
     data = bytes(data)
-    moment = (now or datetime.now(UTC)).replace(microsecond=0)
+    moment = now or datetime.now(UTC)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    run = _Connection(data, working_copy(state), moment, replica, prior_requests, prior_bytes)
+    run = _Connection(data, readable_state(state), moment, replica, prior_requests, prior_bytes)
     return run.answer_all()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Connection:
     data: bytes
     state: dict
@@ -87,9 +94,10 @@ class _Connection:
             ) >= LIMITS.pipelined_requests and rest.strip(b"\r\n"):
                 self._refuse_rest(offset, "pipeline-too-long", self._pipeline_message())
                 break
-            end = find_request_end(rest)
+            frame = frame_request(rest)
+            end = frame.end
             piece = rest if end is None else rest[:end]
-            if not piece.strip(b"\r\n"):
+            if piece[:1] in b"\r\n" and not piece.strip(b"\r\n"):
                 if end is None:
                     break  # trailing empty lines: a server waits for a request that never comes
                 offset += end
@@ -97,7 +105,7 @@ class _Connection:
             if self.prior_bytes + offset + len(piece) > LIMITS.input_bytes:
                 self._refuse_rest(offset, "input-too-large", self._input_message())
                 break
-            exchange, previous_framing = self._answer(piece, offset, previous_framing)
+            exchange, previous_framing = self._answer(piece, frame, offset, previous_framing)
             offset += len(piece)
             if exchange.closes_connection:
                 self._note_ignored_bytes(offset, exchange, previous_framing)
@@ -111,11 +119,11 @@ class _Connection:
         return self._outcome()
 
     def _answer(
-        self, piece: bytes, offset: int, previous_framing: Framing | None
+        self, piece: bytes, frame: Frame, offset: int, previous_framing: Framing | None
     ) -> tuple[Exchange, Framing]:
         """Answer one request; also return how its body was framed, which the
         next request's diagnostics may need."""
-        report = lint_slice(piece)
+        report = lint_slice(piece, frame)
         findings = [finding.shifted(offset) for finding in report.findings]
         findings += self._notes_about_previous(report, offset, previous_framing)
         request = None
@@ -143,7 +151,7 @@ class _Connection:
             replica=self.replica or random.choice(REPLICAS),
             connection=connection,
         )
-        diagnostics = sorted((finding.placed(self.data) for finding in findings), key=_position)
+        diagnostics = _placed(findings, self.data)
         exchange = Exchange(request, response, diagnostics, piece, connection == "close")
         self.exchanges.append(exchange)
         return exchange, report.framing
@@ -152,13 +160,12 @@ class _Connection:
         self, request: ParsedRequest, lint_codes: tuple[str, ...]
     ) -> tuple[Reply, Finding | None]:
         """The bookshop's reply; a failure of the sandbox itself becomes a 500
-        and leaves the state as it was."""
-        before = snapshot(self.state)
+        and leaves the state as it was (`respond()` never changes the state
+        it is given, so there is nothing to undo)."""
         try:
-            return respond(request, self.state, self.now, lint_codes), None
+            reply, self.state = respond(request, self.state, self.now, lint_codes)
+            return reply, None
         except Exception as error:  # a bug in the sandbox must not surface as a crash
-            self.state.clear()
-            self.state.update(before)
             message = (
                 f"The sandbox failed while answering this request ({type(error).__name__}). That is our "
                 "mistake, not yours: a real server answers 500 Internal Server Error. Please report it."
@@ -278,7 +285,7 @@ class _Connection:
         diagnostics = [
             diagnostic for exchange in self.exchanges for diagnostic in exchange.diagnostics
         ]
-        diagnostics += [finding.placed(self.data) for finding in self.loose_findings]
+        diagnostics += _placed(self.loose_findings, self.data)
         return Outcome(sorted(diagnostics, key=_position), self.exchanges, self.state)
 
 
@@ -290,6 +297,13 @@ def _position(diagnostic: Diagnostic) -> tuple[int, int]:
     return diagnostic.line, diagnostic.column
 
 
+def _placed(findings: list[Finding], data: bytes) -> list[Diagnostic]:
+    """The findings as diagnostics in `data`, by line and column."""
+    if not findings:
+        return []
+    return sorted((finding.placed(data) for finding in findings), key=_position)
+
+
 def _skip_newlines(data: bytes, offset: int) -> int:
     rest = data[offset:]
     return len(rest) - len(rest.lstrip(b"\r\n"))
@@ -298,6 +312,8 @@ def _skip_newlines(data: bytes, offset: int) -> int:
 def _connection_field(request: ParsedRequest) -> str | None:
     """What the response's Connection field says: "close" when this is the last
     response on the connection, "keep-alive" for an HTTP/1.0 client that asked."""
+    if request.http_version == "1.1" and request.header("Connection") is None:
+        return None
     options = {
         option.strip().lower()
         for value in request.header_values("Connection")

@@ -19,12 +19,44 @@ How a TCP server mirrors `process()` on one connection:
             served += len(outcome.exchanges); consumed += end; buffer = buffer[end:]
             if outcome.closes_connection: close
     on EOF or idle timeout: process(buffer, ...) gives the 408 or 400 a real server sends
+
+Framing a request means linting its head (a broken line or a broken head ends
+it early), so `frame_request()` hands back the layout and the lint it made
+(a `Frame`) with the end: `process()` judges the request from them instead
+of linting the same head again. Well-formed heads, the common case, are read
+at once by clean_head.py.
 """
 
-from .chunked import scan_chunked
+from typing import NamedTuple
+
+from .chunked import ChunkScan, scan_chunked
+from .clean_head import read_clean_head
 from .diagnostics import first_error
-from .layout import COMPLETE, scan_head
-from .lint import broken_line_end, end_of_line_with, lint_head
+from .layout import COMPLETE, HeadLayout, scan_head
+from .lint import HeadReport, broken_line_end, end_of_line_with, lint_head
+
+
+class Frame(NamedTuple):
+    """Where the first request in a buffer ends, and what was learnt on the way."""
+
+    end: int | None  # just past the request, or None while more bytes are needed
+    layout: HeadLayout
+    head: HeadReport | None = None  # the linted head, once it is complete
+    chunks: ChunkScan | None = None  # the scan of a chunked body
+
+    @property
+    def reaches_body(self) -> bool:
+        """The request runs at least to the end of its head, so the head and
+        body findings hold for the cut piece as they do for the buffer."""
+        return self.end is None or self.end >= self.layout.head_end
+
+
+# The last buffer framed and its Frame. A TCP server frames its buffer and then
+# hands the same bytes object to process(), which frames it again: this lets
+# the second call reuse the first one's work. It is keyed by identity (the
+# entry holds the buffer, so its id cannot be reused) and only for immutable
+# bytes, so it can never answer for different bytes.
+_last_framed: tuple[bytes | None, Frame | None] = (None, None)
 
 
 def find_request_end(buffer: bytes) -> int | None:
@@ -37,18 +69,39 @@ def find_request_end(buffer: bytes) -> int | None:
     at the limit a head overruns, or after a head whose fields are wrong
     together (the body is not read).
     """
-    buffer = bytes(buffer)
-    layout = scan_head(buffer)
-    if layout.status != COMPLETE:
-        broken = broken_line_end(buffer, layout)
-        return broken if broken is not None else layout.cut
-    head = lint_head(buffer, layout)
+    return frame_request(buffer).end
+
+
+def frame_request(buffer: bytes) -> Frame:
+    """`find_request_end()`, with the layout and lint of the head it found."""
+    global _last_framed
+    framed, frame = _last_framed
+    if framed is buffer:
+        return frame
+    if type(buffer) is not bytes:
+        return _frame(bytes(buffer))
+    frame = _frame(buffer)
+    _last_framed = (buffer, frame)
+    return frame
+
+
+def _frame(buffer: bytes) -> Frame:
+    clean = read_clean_head(buffer)
+    if clean is not None:
+        layout, head = clean
+    else:
+        layout = scan_head(buffer)
+        if layout.status != COMPLETE:
+            broken = broken_line_end(buffer, layout)
+            return Frame(broken if broken is not None else layout.cut, layout)
+        head = lint_head(buffer, layout)
     broken = end_of_line_with(first_error(head.line_findings), layout)
     if broken is not None:
-        return broken
+        return Frame(broken, layout, head)
     if head.fatal:
-        return layout.head_end
+        return Frame(layout.head_end, layout, head)
     if head.framing.chunked:
-        return scan_chunked(buffer, layout.head_end).end
+        chunks = scan_chunked(buffer, layout.head_end)
+        return Frame(chunks.end, layout, head, chunks)
     end = layout.head_end + (head.framing.content_length or 0)
-    return end if len(buffer) >= end else None
+    return Frame(end if len(buffer) >= end else None, layout, head)

@@ -10,7 +10,7 @@ cut where the whole input would be.
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .limits import LIMITS
 
@@ -22,8 +22,11 @@ REQUEST_LINE_CUT = "request-line-cut"
 HEADER_SECTION_CUT = "header-section-cut"
 
 
-@dataclass(frozen=True)
-class Line:
+# The records here are NamedTuples rather than frozen dataclasses: every
+# request makes several, and a tuple is built several times faster.
+
+
+class Line(NamedTuple):
     start: int  # first byte of the line
     end: int  # just past the content, before CRLF or LF
     stop: int  # just past the terminator; equal to `end` for an unterminated line
@@ -37,8 +40,7 @@ class Line:
         return self.stop - self.end == 1
 
 
-@dataclass(frozen=True)
-class HeadLayout:
+class HeadLayout(NamedTuple):
     status: str
     request_start: int  # after any leading empty lines
     request_line: Line | None = None  # None when the request line was cut

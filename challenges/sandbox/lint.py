@@ -8,10 +8,11 @@ request there, as soon as that line has arrived; `lint_head()` judges a
 complete head; `lint_slice()` judges one request as the framing cut it (or the
 unfinished rest of the input) and picks `fatal`, the error that decides the
 response: the first broken line, else a broken size limit, else the first
-error about the head as a whole or its body.
+error about the head as a whole or its body. It reuses what the framing
+already found in the same bytes, so a head is linted once per request.
 """
 
-from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from .chunked import decimal_size_hint, scan_chunked
 from .diagnostics import Finding, first_error, shown
@@ -25,12 +26,15 @@ from .layout import (
     scan_head,
 )
 from .limits import LIMITS
-from .lint_fields import Field, Framing, lint_field_lines, lint_field_semantics
+from .lint_body_framing import Framing
+from .lint_fields import Field, lint_field_lines, lint_field_semantics
 from .lint_request_line import TOKEN, RequestLineFacts, lint_request_line
 
+if TYPE_CHECKING:
+    from .framing import Frame
 
-@dataclass(frozen=True)
-class LineReport:
+
+class LineReport(NamedTuple):
     """What the lines of a head say each on their own."""
 
     findings: list[Finding]
@@ -39,8 +43,7 @@ class LineReport:
     body_seen: bool  # a line of the body turned up among the header lines
 
 
-@dataclass(frozen=True)
-class HeadReport:
+class HeadReport(NamedTuple):
     line_findings: list[Finding]
     head_findings: list[Finding]  # about the fields together: Host, framing, repeats
     facts: RequestLineFacts
@@ -56,13 +59,12 @@ class HeadReport:
         return first_error(self.line_findings) or first_error(self.head_findings)
 
 
-@dataclass(frozen=True)
-class SliceReport:
+class SliceReport(NamedTuple):
     findings: list[Finding]  # sorted by offset
     fatal: Finding | None  # the error that decides the response, if any
     request_start: int  # after leading empty lines: where h11 should start reading
     head_request: bool  # the request line starts with HEAD, so no response body
-    framing: Framing = field(default_factory=Framing)
+    framing: Framing = Framing()
 
 
 def lint_lines(buffer: bytes, layout: HeadLayout) -> LineReport:
@@ -78,8 +80,7 @@ def lint_lines(buffer: bytes, layout: HeadLayout) -> LineReport:
 def broken_line_end(buffer: bytes, layout: HeadLayout) -> int | None:
     """Just past the first complete line of the head that is wrong on its own,
     or None. Unterminated lines are not judged: more bytes may still come."""
-    finished = replace(
-        layout,
+    finished = layout._replace(
         request_line=layout.request_line
         if layout.request_line and layout.request_line.terminated
         else None,
@@ -105,10 +106,14 @@ def lint_head(buffer: bytes, layout: HeadLayout) -> HeadReport:
     return HeadReport(lines.findings, head_findings, lines.facts, lines.fields, framing)
 
 
-def lint_slice(piece: bytes) -> SliceReport:
+def lint_slice(piece: bytes, frame: "Frame | None" = None) -> SliceReport:
     """Judge one request: `piece` is exactly what the framing gave it, or the
-    unfinished end of the input (which then decides a 408 or a 400)."""
-    layout = scan_head(piece)
+    unfinished end of the input (which then decides a 408 or a 400). `frame`
+    is what `frame_request()` found in a buffer that starts with `piece`."""
+    if frame is not None and frame.head is not None and frame.reaches_body:
+        layout, head, chunks = frame.layout, frame.head, frame.chunks
+    else:
+        layout, head, chunks = scan_head(piece), None, None
     head_request = piece.startswith(b"HEAD ", layout.request_start)
     if layout.status == REQUEST_LINE_CUT:
         cut = _request_line_cut(piece, layout)
@@ -116,10 +121,11 @@ def lint_slice(piece: bytes) -> SliceReport:
             _leading_empty_lines(layout) + [cut], cut, layout.request_start, head_request
         )
     if layout.status == COMPLETE:
-        head = lint_head(piece, layout)
-        findings = (
-            head.findings if head.fatal else head.findings + _body_findings(piece, layout, head)
-        )
+        head = head or lint_head(piece, layout)
+        if head.fatal:
+            findings = head.findings
+        else:
+            findings = head.findings + _body_findings(piece, layout, head, chunks)
         fatal = first_error(head.line_findings) or first_error(findings)
         return SliceReport(
             _sorted(findings), fatal, layout.request_start, head_request, head.framing
@@ -137,6 +143,8 @@ def lint_slice(piece: bytes) -> SliceReport:
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:
+    if len(findings) < 2:
+        return list(findings)
     return sorted(findings, key=lambda finding: finding.offset)
 
 
@@ -232,9 +240,9 @@ def _unterminated_head(piece: bytes, layout: HeadLayout) -> Finding:
     return Finding("unterminated-head", len(piece), message)
 
 
-def _body_findings(piece: bytes, layout: HeadLayout, head: HeadReport) -> list[Finding]:
+def _body_findings(piece: bytes, layout: HeadLayout, head: HeadReport, chunks) -> list[Finding]:
     if head.framing.chunked:
-        scan = scan_chunked(piece, layout.head_end)
+        scan = chunks or scan_chunked(piece, layout.head_end)
         if scan.end is not None:
             return list(scan.findings)
         return list(scan.findings) + [_incomplete_chunked_body(piece, scan)]

@@ -2,26 +2,34 @@
 together (Host, body framing, repeated fields).
 
 `lint_field_lines()` judges the syntax of every line and returns the fields it
-could read. `lint_field_semantics()` then decides how the body is framed, the
-way RFC 9112 §6.3 tells a server to, and reports each reason the framing
-cannot be trusted: a server that guesses here is how requests get smuggled.
+could read. `lint_field_semantics()` then judges them together: Host, repeats,
+and how the body is framed (see lint_body_framing.py).
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .diagnostics import Finding, shown
 from .layout import Line
 from .limits import LIMITS
+from .lint_body_framing import BODY_MEANINGLESS, Framing, body_on_bodiless_method, lint_framing
 from .lint_request_line import TOKEN, RequestLineFacts
 
 SUGGESTED_HOST = "sandbox.localhost"
 HOST_VALUE = re.compile(rb"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(:[0-9]*)?")
 FORM_BODY = re.compile(rb"[^=\s&:]+=[^&\s]*(&[^=\s&]+=[^&\s]*)+")
-DIGITS = re.compile(rb"[0-9]+")
+NOT_TOKEN_CHAR = re.compile(rb"[^-!#$%&'*+.^_`|~0-9A-Za-z]")
+# "Host example.org": a field line whose colon was forgotten.
+NAME_SPACE_VALUE = re.compile(rb"([-A-Za-z0-9]+)[ \t]+(.+)")
 CONTROL = re.compile(rb"[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f]")  # a CR is reported as bare-cr instead
 NON_ASCII = re.compile(rb"[\x80-\xff]")
+# A field line with nothing to say about it: a token, a colon, and a value of
+# visible ASCII with spaces or tabs only inside it or around it. Most lines
+# are like this; matching them at once spares the judgement below.
+CLEAN_FIELD_LINE = re.compile(
+    rb"([-!#$%&'*+.^_`|~0-9A-Za-z]+):[ \t]*((?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?)[ \t]*"
+)
 # Fields that hold one value: a second line is a mistake, not a list.
 SINGLE_VALUE_FIELDS = {
     b"authorization",
@@ -39,15 +47,9 @@ SINGLE_VALUE_FIELDS = {
     b"referer",
     b"user-agent",
 }
-BODY_MEANINGLESS = {
-    b"GET": "RFC 9110 §9.3.1",
-    b"HEAD": "RFC 9110 §9.3.2",
-    b"DELETE": "RFC 9110 §9.3.5",
-}
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     name: bytes
     value: bytes
     line: Line
@@ -58,17 +60,15 @@ class Field:
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class Framing:
-    content_length: int | None = None
-    chunked: bool = False
-
-
 def lint_field_lines(buffer: bytes, lines) -> tuple[list[Finding], list[Field], bool]:
     """Findings, the readable fields, and whether a body turned up among the lines."""
     findings: list[Finding] = []
     fields: list[Field] = []
     for index, line in enumerate(lines):
+        clean = CLEAN_FIELD_LINE.fullmatch(buffer, line.start, line.end)
+        if clean:
+            fields.append(Field(clean.group(1), clean.group(2), line, clean.start(2)))
+            continue
         content = buffer[line.start : line.end]
         if content[:1] in (b" ", b"\t"):
             findings.append(_folded(buffer, lines, index))
@@ -93,10 +93,10 @@ def lint_field_semantics(
     buffer: bytes, facts: RequestLineFacts, fields: list[Field], lines, blank_line_start: int
 ) -> tuple[list[Finding], Framing]:
     findings = _field_count(lines) + _host(facts, fields, blank_line_start) + _repeated(fields)
-    framing_findings, framing = _framing(facts, fields)
+    framing_findings, framing = lint_framing(facts, fields)
     findings += framing_findings
     if facts.method in BODY_MEANINGLESS and (framing.chunked or (framing.content_length or 0) > 0):
-        findings.append(_meaningless_body(facts.method, fields))
+        findings.append(body_on_bodiless_method(facts.method, fields))
     return findings, framing
 
 
@@ -136,7 +136,7 @@ def _folded(buffer: bytes, lines, index: int) -> Finding:
 def _judge_field_line(content: bytes, line: Line) -> tuple[Field | None, list[Finding]]:
     colon = content.find(b":")
     if colon == -1:
-        guess = re.fullmatch(rb"([-A-Za-z0-9]+)[ \t]+(.+)", content)
+        guess = NAME_SPACE_VALUE.fullmatch(content)
         fix = f"{guess.group(1).decode()}: {guess.group(2).decode('latin-1')}" if guess else None
         message = (
             f'The header line "{shown(content)}" has no colon. A field is its name, a colon and its value, '
@@ -172,8 +172,7 @@ def _judge_field_line(content: bytes, line: Line) -> tuple[Field | None, list[Fi
         )
         findings.append(Finding("space-before-colon", line.start + len(name), message, fix))
     if not TOKEN.fullmatch(name):
-        bad = next(i for i in range(len(name)) if not TOKEN.fullmatch(name[i : i + 1]))
-        findings.append(_invalid_name(name, line.start + bad))
+        findings.append(_invalid_name(name, line.start + NOT_TOKEN_CHAR.search(name).start()))
         return None, findings
     findings += _judge_value(name, value, value_offset)
     return Field(name, value, line, value_offset), findings
@@ -182,7 +181,7 @@ def _judge_field_line(content: bytes, line: Line) -> tuple[Field | None, list[Fi
 def _invalid_name(name: bytes, offset: int) -> Finding:
     if b" " in name or b"\t" in name:
         problem = "a space, which a name cannot contain (write Content-Type, not Content Type)"
-    elif any(byte >= 0x80 for byte in name):
+    elif not name.isascii():
         problem = "letters outside ASCII, which a name cannot contain"
     else:
         problem = "characters that a field name, a token, cannot contain"
@@ -283,138 +282,3 @@ def _repeated(fields: list[Field]) -> list[Finding]:
         )
         findings.append(Finding("duplicate-field", field.line.start, message))
     return findings
-
-
-def _meaningless_body(method: bytes, fields: list[Field]) -> Finding:
-    framing = next(
-        field for field in fields if field.key in (b"content-length", b"transfer-encoding")
-    )
-    verb = method.decode()
-    message = (
-        f"This {verb} request has a body ({shown(framing.name)}: {shown(framing.value)}). RFC 9110 gives a body "
-        f"on {verb} no meaning: some servers and proxies ignore it, some refuse the request. This one reads it "
-        "and ignores it. Put data for a GET in the query string, or use POST."
-    )
-    return Finding("body-on-get", framing.line.start, message, rfc=BODY_MEANINGLESS[method])
-
-
-def _framing(facts: RequestLineFacts, fields: list[Field]) -> tuple[list[Finding], Framing]:
-    lengths = [field for field in fields if field.key == b"content-length"]
-    codings = [field for field in fields if field.key == b"transfer-encoding"]
-    findings, content_length = _content_length(lengths)
-    if not codings:
-        return findings, Framing(content_length=content_length)
-    if facts.version == "1.0":
-        message = (
-            "This HTTP/1.0 request has Transfer-Encoding, which HTTP/1.0 does not have. An old proxy may have "
-            "mangled the message, so RFC 9112 says its framing is faulty: the server answers 400 and closes the "
-            "connection. Use HTTP/1.1 for a chunked body, or send Content-Length."
-        )
-        findings.append(Finding("transfer-encoding-in-http10", codings[0].line.start, message))
-    if lengths:
-        message = (
-            "This request has both Content-Length and Transfer-Encoding. They disagree about where the body "
-            "ends, and when a proxy believes one and the server the other, a second request can hide inside the "
-            "body: request smuggling. The server answers 400 and closes the connection. Keep one: "
-            "Transfer-Encoding: chunked alone, or Content-Length alone."
-        )
-        later = max(lengths[0].line.start, codings[0].line.start)
-        findings.append(Finding("content-length-and-transfer-encoding", later, message))
-    findings += _transfer_codings(codings)
-    return findings, Framing(chunked=not any(finding.is_error for finding in findings))
-
-
-def _content_length(lengths: list[Field]) -> tuple[list[Finding], int | None]:
-    values: list[tuple[int, Field]] = []
-    for field in lengths:
-        for element in field.value.split(b","):
-            element = element.strip(b" \t")
-            if DIGITS.fullmatch(element):
-                values.append((int(element), field))
-            elif element.startswith(b"-") and DIGITS.fullmatch(element[1:]):
-                message = (
-                    f'Content-Length is "{shown(field.value)}". A length counts bytes, so it is zero or more: '
-                    "RFC 9110 defines it as digits only. The server cannot frame the body, answers 400 and "
-                    "closes the connection. Write the number of bytes in the body."
-                )
-                return [Finding("negative-content-length", field.value_offset, message)], None
-            else:
-                return [_invalid_content_length(field)], None
-    distinct = list(dict.fromkeys(length for length, _ in values))
-    if len(distinct) > 1:
-        second = next(field for length, field in values if length == distinct[1])
-        message = (
-            f"There are different Content-Length values ({' and '.join(str(n) for n in distinct[:2])}). A server "
-            "cannot know which one frames the body, and a proxy that picks the other would see a different "
-            "request: that is how requests get smuggled. It answers 400 and closes. Send one Content-Length."
-        )
-        return [Finding("conflicting-content-length", second.value_offset, message)], None
-    if not values:
-        return [], None
-    length, field = values[0]
-    findings = []
-    if len(values) > 1:
-        message = (
-            f"Content-Length {length} is sent {len(values)} times. RFC 9110 lets a server accept repeats of the "
-            "same value, and this one does, but a strict one refuses them. Send it once."
-        )
-        findings.append(
-            Finding(
-                "repeated-content-length",
-                values[1][1].value_offset,
-                message,
-                f"Content-Length: {length}",
-            )
-        )
-    if length > LIMITS.body_bytes:
-        message = (
-            f"Content-Length is {length}, more than the sandbox's limit of {LIMITS.body_bytes} bytes. A real "
-            "server refuses before reading the body, with 413 Content Too Large. Send a smaller body."
-        )
-        findings.append(Finding("body-too-large", field.value_offset, message))
-    return findings, length
-
-
-def _invalid_content_length(field: Field) -> Finding:
-    value = field.value
-    if not value:
-        problem = "empty"
-    elif re.fullmatch(rb"[0-9]+[ \t]*[A-Za-z]+", value):
-        problem = "a number with a unit; it is always bytes, so write the digits alone"
-    elif value.lower().startswith(b"0x"):
-        problem = "hexadecimal; Content-Length is decimal (chunk sizes are the hexadecimal ones)"
-    else:
-        problem = "not a number"
-    message = (
-        f'Content-Length is "{shown(value)}", which is {problem}. Without a valid length the server cannot '
-        "tell where the body ends, so RFC 9112 makes it answer 400 and close the connection. Write the number "
-        "of bytes in the body, in decimal digits."
-    )
-    return Finding("invalid-content-length", field.value_offset, message)
-
-
-def _transfer_codings(codings: list[Field]) -> list[Finding]:
-    names = [part.strip(b" \t").lower() for field in codings for part in field.value.split(b",")]
-    names = [name for name in names if name]
-    written = ", ".join(shown(field.value) for field in codings)
-    where = codings[0].value_offset
-    if (
-        names.count(b"chunked") > 1
-        or (b"chunked" in names and names[-1] != b"chunked")
-        or not names
-    ):
-        message = (
-            f'Transfer-Encoding is "{written}". In a request, chunked must be the last coding and appear '
-            "once, or the server cannot find the end of the body; RFC 9112 makes it answer 400 and close. "
-            "Write Transfer-Encoding: chunked."
-        )
-        return [Finding("invalid-transfer-encoding", where, message, "Transfer-Encoding: chunked")]
-    unknown = next((name for name in names if name != b"chunked"), None)
-    if unknown is not None:
-        message = (
-            f'Transfer-Encoding is "{written}". The only transfer coding this server decodes in a request is '
-            f'chunked; for "{shown(unknown)}" RFC 9112 asks it to answer 501 Not Implemented. Send the body '
-            "with Content-Length, or as chunked alone."
-        )
-        return [Finding("unknown-transfer-coding", where, message, "Transfer-Encoding: chunked")]
-    return []

@@ -6,6 +6,22 @@ from urllib.parse import parse_qs, urlsplit
 from .diagnostics import Diagnostic
 
 
+class _worked_out_once:
+    """Like functools.cached_property (the value is stored in the instance's
+    __dict__, which a frozen dataclass allows), without the lock Python 3.11
+    takes on every first access."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class ParsedRequest:
     method: str
@@ -17,22 +33,31 @@ class ParsedRequest:
     def header(self, name: str) -> str | None:
         """The field's value (several lines joined with ", "), or None; names
         are compared case-insensitively, as RFC 9110 §5.1 says."""
-        values = self.header_values(name)
+        values = self._values_by_name.get(name.lower())
         return ", ".join(values) if values else None
 
     def header_values(self, name: str) -> list[str]:
-        wanted = name.lower()
-        return [value for key, value in self.headers if key.lower() == wanted]
+        return list(self._values_by_name.get(name.lower(), ()))
 
     @property
     def path(self) -> str:
         """The path of the target ("*" for OPTIONS *), without query or fragment."""
-        return self._path_and_query()[0]
+        return self._path_and_query[0]
 
     @property
     def query(self) -> dict[str, list[str]]:
-        return parse_qs(self._path_and_query()[1], keep_blank_values=True)
+        return parse_qs(self._path_and_query[1], keep_blank_values=True)
 
+    # Handlers look fields and the path up many times per request: both are
+    # worked out once.
+    @_worked_out_once
+    def _values_by_name(self) -> dict[str, list[str]]:
+        values: dict[str, list[str]] = {}
+        for key, value in self.headers:
+            values.setdefault(key.lower(), []).append(value)
+        return values
+
+    @_worked_out_once
     def _path_and_query(self) -> tuple[str, str]:
         target = self.target.split("#", 1)[0]
         if target == "*" or target.startswith("/"):

@@ -25,15 +25,16 @@ def parse_request(raw: bytes) -> ParsedRequest | ParserRejection:
     connection = h11.Connection(h11.SERVER, max_incomplete_event_size=LIMITS.input_bytes + 1)
     connection.receive_data(raw)
     head = None
-    body = bytearray()
+    body = []
     try:
         while True:
             event = connection.next_event()
-            if isinstance(event, h11.Request):
+            kind = type(event)
+            if kind is h11.Request:
                 head = event
-            elif isinstance(event, h11.Data):
-                body += event.data
-            elif isinstance(event, h11.EndOfMessage):
+            elif kind is h11.Data:
+                body.append(event.data)
+            elif kind is h11.EndOfMessage:
                 break
             else:
                 # NEED_DATA, PAUSED or ConnectionClosed: h11 and the framing disagree
@@ -41,14 +42,13 @@ def parse_request(raw: bytes) -> ParsedRequest | ParserRejection:
                 return ParserRejection("the request ended before h11 read all of it", 400)
     except h11.RemoteProtocolError as error:
         return ParserRejection(str(error), error.error_status_hint)
-    version = head.http_version.decode("ascii")
     return ParsedRequest(
         method=head.method.decode("ascii"),
         target=head.target.decode("ascii"),
-        http_version="1.0" if version == "1.0" else "1.1",
+        http_version="1.0" if head.http_version == b"1.0" else "1.1",
         headers=[
             (name.decode("latin-1"), value.decode("latin-1"))
             for name, value in head.headers.raw_items()
         ],
-        body=bytes(body),
+        body=b"".join(body),
     )

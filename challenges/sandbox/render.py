@@ -5,11 +5,12 @@ Server, X-Served-By, the handler's fields, Content-Length, Connection), so two
 runs with the same clock and replica produce identical bytes.
 """
 
-import json
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 
 from .diagnostics import CODES
+from .jsontext import pretty_json
 from .messages import Reply, Response
 
 SERVER_NAME = "http-sandbox/1"
@@ -76,6 +77,7 @@ def reason_for(status: int) -> str:
     return REASONS.get(status, "Unknown")
 
 
+@lru_cache(maxsize=256)  # a server formats the same second many times over
 def http_date(moment: datetime) -> str:
     """IMF-fixdate, the only date format a server may generate (RFC 9110 §5.6.7)."""
     return format_datetime(moment.astimezone(UTC), usegmt=True)
@@ -89,10 +91,10 @@ def finalize(
     `connection` is "close", "keep-alive" (for an HTTP/1.0 client that asked
     for it) or None.
     """
+    status, body = reply.status, reply.body
     headers = [("Date", http_date(now)), ("Server", SERVER_NAME), ("X-Served-By", replica)]
     headers += reply.headers
-    body = reply.body
-    if reply.status in BODILESS:
+    if status in BODILESS:
         body = b""
     else:
         headers.append(("Content-Length", str(len(body))))
@@ -100,14 +102,15 @@ def finalize(
         headers.append(("Connection", connection))
     if head_request:
         body = b""
-    reason = reason_for(reply.status)
-    lines = [f"HTTP/1.1 {reply.status} {reason}"] + [f"{name}: {value}" for name, value in headers]
-    raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
-    return Response(reply.status, reason, headers, body, raw)
+    reason = REASONS.get(status, "Unknown")
+    head = "".join(
+        [f"HTTP/1.1 {status} {reason}\r\n", *[f"{name}: {value}\r\n" for name, value in headers]]
+    )
+    return Response(status, reason, headers, body, (head + "\r\n").encode("latin-1") + body)
 
 
 def json_body(document) -> bytes:
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (pretty_json(document) + "\n").encode("utf-8")
 
 
 def problem_reply(status: int, detail: str, headers=(), **extensions) -> Reply:

@@ -1,9 +1,10 @@
 """The sandbox as a TCP server: asyncio streams in, the same sandbox code behind them.
 
-Strategy: the server only frames the byte stream into requests
-(`find_request_end`) and enforces time and connection limits; each framed
-request's exact bytes go to an async `handler` (the Django glue runs
-`process()` against the learner's stored state there). So a request sent with
+Strategy: the server only frames the byte stream into requests (with
+`frame_request`, which is `find_request_end` plus what it learnt on the way)
+and enforces time and connection limits; each framed request's exact bytes go
+to an async `handler` (the Django glue runs `process()` against the learner's
+stored state there). So a request sent with
 curl and the same bytes typed in the browser editor meet the same code and get
 the same answer.
 
@@ -11,7 +12,14 @@ Defences: a client has `head_timeout` seconds from its first byte to finish a
 request head and `request_timeout` for the whole request; an idle keep-alive
 connection is closed after `idle_timeout`; connections are capped per address
 and in total. Each connection is its own task, so a slow client only ever
-holds up itself.
+holds up itself. A handler that fails gets the client a 500, not silence.
+
+Framing costs little: the buffer is framed again only when a read could have
+changed the answer (see `_may_have_changed`), never scanned on every read, and
+the handler's `process()` reuses the framing's work on the same bytes object.
+When the server closes after answering, it closes gently: it stops writing,
+then reads and drops what the client still sends for `linger` seconds, so the
+client's kernel does not reset the connection before the answer is read.
 """
 
 from __future__ import annotations
@@ -22,7 +30,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from .framing import find_request_end
+from .framing import frame_request
+from .layout import COMPLETE
 from .limits import LIMITS
 
 __all__ = ["ServerConfig", "Reply", "ConnectionInfo", "SandboxServer"]
@@ -37,7 +46,8 @@ class ServerConfig:
     idle_timeout: float = 15.0
     max_connections: int = 1000
     max_connections_per_ip: int = 100
-    read_size: int = 16 * 1024
+    read_size: int = 64 * 1024  # large reads: most requests arrive in one
+    linger: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -67,14 +77,22 @@ class ConnectionInfo:
 
 Handler = Callable[[bytes, ConnectionInfo], Awaitable[Reply]]
 
-_BUSY = (
-    b"HTTP/1.1 503 Service Unavailable\r\n"
-    b"Content-Type: text/plain; charset=utf-8\r\n"
-    b"Retry-After: 5\r\n"
-    b"Connection: close\r\n"
-    b"Content-Length: 61\r\n"
-    b"\r\n"
-    b"Too many open connections from your address; try again soon.\n"
+
+def _plain_answer(status_line: str, text: str, *fields: str) -> bytes:
+    """A complete response the server sends on its own, closing the connection."""
+    body = text.encode()
+    head = [status_line, "Content-Type: text/plain; charset=utf-8", *fields, "Connection: close"]
+    head.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+_FAILED = _plain_answer(
+    "HTTP/1.1 500 Internal Server Error", "The sandbox failed on this request; please report it.\n"
+)
+_BUSY = _plain_answer(
+    "HTTP/1.1 503 Service Unavailable",
+    "Too many open connections from your address; try again soon.\n",
+    "Retry-After: 5",
 )
 
 
@@ -122,6 +140,10 @@ class SandboxServer:
             await self._serve(reader, writer, ConnectionInfo(peer=peer))
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            # close() ends the connection; finishing quietly keeps Python 3.11's
+            # streams from logging the cancelled task as an error.
+            pass
         except Exception:  # one broken connection must never take the server down
             log.exception("sandbox connection from %s failed", peer)
         finally:
@@ -159,30 +181,62 @@ class SandboxServer:
                     return
                 buffer = chunk
             started = loop.time()
-            end = find_request_end(buffer)
-            while end is None and len(buffer) <= LIMITS.input_bytes:
-                head_done = b"\r\n\r\n" in buffer or b"\n\n" in buffer
+            frame = frame_request(buffer) if _may_have_changed(buffer, buffer, False) else None
+            while (frame is None or frame.end is None) and len(buffer) <= LIMITS.input_bytes:
+                head_done = frame is not None and frame.layout.status == COMPLETE
                 deadline = started + (
                     self.config.request_timeout if head_done else self.config.head_timeout
                 )
                 chunk = await _read(reader, self.config.read_size, deadline - loop.time())
-                if chunk is None or not chunk:
+                if not chunk:
                     # Timed out or the client stopped sending: answer what arrived, as a
                     # real server would (usually 408 or 400), then close.
-                    reply = await self.handler(buffer, connection)
+                    reply = await self._answer(buffer, connection)
                     await _write(writer, reply.raw)
+                    await self._linger(reader, writer)
                     return
                 buffer += chunk
-                end = find_request_end(buffer)
+                if _may_have_changed(buffer, chunk, head_done):
+                    frame = frame_request(buffer)
+            end = frame.end if frame is not None else None
             if end is None:
                 end = len(buffer)
             request, buffer = buffer[:end], buffer[end:]
-            reply = await self.handler(request, connection)
+            reply = await self._answer(request, connection)
             connection.served += reply.exchanges
             connection.consumed += len(request)
             await _write(writer, reply.raw)
             if reply.close:
+                await self._linger(reader, writer)
                 return
+
+    async def _answer(self, request: bytes, connection: ConnectionInfo) -> Reply:
+        try:
+            return await self.handler(request, connection)
+        except Exception:  # the client still deserves an answer, as from any real server
+            log.exception("sandbox handler failed for %s", connection.peer)
+            return Reply(_FAILED, close=True, exchanges=0)
+
+    async def _linger(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Stop writing, then drop what the client still sends for a moment: closing
+        with unread bytes makes the kernel reset the connection, and a reset can
+        destroy the answer before the client has read it."""
+        if not writer.can_write_eof():
+            return
+        writer.write_eof()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.linger
+        while await _read(reader, self.config.read_size, deadline - loop.time()):
+            pass
+
+
+def _may_have_changed(buffer: bytes, chunk: bytes, head_done: bool) -> bool:
+    """Whether framing `buffer` may now find an end it did not find before
+    `chunk` arrived (`head_done`: the head was complete before it). Until the
+    head is complete, only a finished line (a line feed) or reaching the
+    request line's limit can change the answer: unfinished lines are never
+    judged, and the other limits lie further on."""
+    return head_done or b"\n" in chunk or len(buffer) >= LIMITS.request_line_bytes
 
 
 async def _read(reader: asyncio.StreamReader, size: int, timeout: float) -> bytes | None:
@@ -190,7 +244,9 @@ async def _read(reader: asyncio.StreamReader, size: int, timeout: float) -> byte
     if timeout <= 0:
         return None
     try:
-        return await asyncio.wait_for(reader.read(size), timeout)
+        # asyncio.timeout() only schedules a timer; wait_for() would wrap every read in a task.
+        async with asyncio.timeout(timeout):
+            return await reader.read(size)
     except TimeoutError:
         return None
 

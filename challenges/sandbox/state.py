@@ -71,35 +71,53 @@ SAMPLE_BOOKS = [
 ]
 
 
+# Everything in a new bookshop but its seed, built once: `fresh_state()` copies it.
+_TEMPLATE = {
+    "schema": SCHEMA,
+    "counter": 0,
+    "next_book_id": len(SAMPLE_BOOKS) + 1,
+    "next_order_id": 1,
+    "books": [dict(book, version=1) for book in SAMPLE_BOOKS],
+    "users": SAMPLE_USERS,
+    "orders": [],
+    "tokens": {},
+    "sessions": {},
+    "rate_limit": {"window_start": None, "count": 0},
+}
+_KEYS = frozenset({"seed", *_TEMPLATE})
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+class _NotJson(Exception):
+    pass
+
+
 def fresh_state() -> dict:
     """A new bookshop: six books, two users, nothing else yet."""
-    return {
-        "schema": SCHEMA,
-        "seed": secrets.token_hex(16),
-        "counter": 0,
-        "next_book_id": len(SAMPLE_BOOKS) + 1,
-        "next_order_id": 1,
-        "books": [dict(book, version=1) for book in SAMPLE_BOOKS],
-        "users": copy.deepcopy(SAMPLE_USERS),
-        "orders": [],
-        "tokens": {},
-        "sessions": {},
-        "rate_limit": {"window_start": None, "count": 0},
-    }
+    state = {"schema": SCHEMA, "seed": secrets.token_hex(16)}
+    state.update(_copy_json(_TEMPLATE))
+    return state
 
 
 def snapshot(state: dict) -> dict:
-    """A deep copy of a JSON-shaped state (a JSON round trip is several times
-    faster than copy.deepcopy)."""
+    """A deep copy of a JSON-shaped state; anything else is copied the way a
+    JSON round trip would (tuples become lists), or the slow way."""
+    try:
+        return _copy_json(state)
+    except _NotJson:
+        pass
     try:
         return json.loads(json.dumps(state))
-    except (TypeError, ValueError):  # not JSON-shaped after all: copy it the slow way
+    except (TypeError, ValueError):
         return copy.deepcopy(state)
 
 
-def working_copy(state) -> dict:
-    """A deep copy to change, with any missing keys filled in. Never the
-    caller's dict: `process()` must leave the state it was given untouched."""
+def readable_state(state) -> dict:
+    """The state to answer from. A complete state is returned as it is, to be
+    read and never changed (a handler that changes it gets a `snapshot()`
+    first); an incomplete one is completed in a copy of its own."""
+    if isinstance(state, dict) and state.keys() >= _KEYS:
+        return state
     working = snapshot(state) if isinstance(state, dict) else {}
     template = fresh_state()
     # A state without a seed still needs a deterministic one.
@@ -109,6 +127,22 @@ def working_copy(state) -> dict:
     for key, default in template.items():
         working.setdefault(key, default)
     return working
+
+
+def _copy_json(value):
+    """A deep copy of dicts with str keys, lists and JSON scalars; _NotJson
+    for anything else. Several times faster than a JSON round trip."""
+    kind = type(value)
+    if kind is dict:
+        copied = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotJson
+            copied[key] = item if type(item) in _SCALARS else _copy_json(item)
+        return copied
+    if kind is list:
+        return [item if type(item) in _SCALARS else _copy_json(item) for item in value]
+    raise _NotJson
 
 
 def derive_secret(state: dict, purpose: str) -> str:

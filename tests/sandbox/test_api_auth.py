@@ -134,8 +134,19 @@ def test_admin_stats_uses_basic_auth_and_needs_an_admin(fields, status):
     assert reply.status == status
     if status == 401:
         assert reply.header("WWW-Authenticate") == 'Basic realm="sandbox admin", charset="UTF-8"'
+        detail = json.loads(reply.body)["detail"]
+        assert "Authorization: Basic" in detail and "Bearer" not in detail
     if status == 200:
         assert json.loads(reply.body)["books"] == 6
+
+
+def test_every_401_tells_the_scheme_its_challenge_names():
+    for target, scheme in (("/me", "Bearer"), ("/admin/stats", "Basic"), ("/books/1", "Bearer")):
+        method = "DELETE" if target == "/books/1" else "GET"
+        reply = run(build(method, target)).exchanges[0].response
+        assert reply.status == 401
+        assert reply.header("WWW-Authenticate").startswith(scheme + " ")
+        assert f"Authorization: {scheme}" in json.loads(reply.body)["detail"]
 
 
 def test_tokens_are_deterministic_per_state_and_differ_between_learners():

@@ -5,7 +5,6 @@ import json
 import pytest
 
 from challenges.sandbox import LIMITS, fresh_state
-from challenges.sandbox.api.excerpts import EXCERPTS
 
 from .support import build, run, statuses
 
@@ -369,45 +368,3 @@ def test_options_star_describes_the_server():
     reply = response(build("OPTIONS", "*"))
     assert reply.status == 204
     assert reply.header("Allow") == "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
-
-
-EXCERPT_3 = EXCERPTS[3].encode("utf-8")  # 229 bytes: the em dashes take three each
-
-
-@pytest.mark.parametrize(
-    ("range_value", "status", "content_range", "body"),
-    [
-        ("bytes=0-15", 206, "bytes 0-15/229", b"Call me Ishmael."),
-        ("bytes=31-33", 206, "bytes 31-33/229", "—".encode()),
-        ("bytes=-6", 206, "bytes 223-228/229", b"orld.\n"),
-        ("bytes=220-", 206, "bytes 220-228/229", b"e world.\n"),
-        ("bytes=0-9999", 206, "bytes 0-228/229", EXCERPT_3),
-        ("bytes=500-600", 416, "bytes */229", None),
-        ("bytes=-0", 416, "bytes */229", None),
-        ("bytes=0-1,5-6", 200, None, EXCERPT_3),
-        ("lines=0-1", 200, None, EXCERPT_3),
-        ("bytes=9-3", 200, None, EXCERPT_3),
-    ],
-)
-def test_excerpt_serves_byte_ranges(range_value, status, content_range, body):
-    reply = response(build("GET", "/books/3/excerpt", f"Range: {range_value}"))
-    assert reply.status == status
-    assert reply.header("Content-Range") == content_range
-    if body is not None:
-        assert reply.body == body
-    if status != 416:
-        assert reply.header("Accept-Ranges") == "bytes"
-
-
-def test_excerpt_if_range_only_ranges_the_same_version():
-    matching = response(
-        build("GET", "/books/3/excerpt", "Range: bytes=0-3", 'If-Range: "excerpt-3"')
-    )
-    stale = response(build("GET", "/books/3/excerpt", "Range: bytes=0-3", 'If-Range: "excerpt-0"'))
-    assert (matching.status, stale.status) == (206, 200)
-
-
-def test_excerpt_ignores_range_on_head_and_is_whole_otherwise():
-    assert response(build("GET", "/books/3/excerpt")).body == EXCERPT_3
-    assert response(build("HEAD", "/books/3/excerpt", "Range: bytes=0-3")).status == 200
-    assert response(build("GET", "/books/9/excerpt")).status == 404

@@ -6,6 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from challenges.sandbox import LIMITS, find_request_end, fresh_state, process
+from challenges.sandbox.framing import frame_request
+from challenges.sandbox.layout import COMPLETE
+from challenges.sandbox.server import _may_have_changed
 
 from .streams import BROKEN_REQUESTS, VALID_REQUESTS, split_points, streams
 from .support import NOW, REPLICA, crlf
@@ -135,3 +138,20 @@ def test_pipelined_requests_past_the_limit_match_over_tcp():
     whole = process(stream, fresh_state(), now=NOW, replica=REPLICA)
     written, _ = serve_in_reads(stream, [7, 100, 101], fresh_state() | {"seed": "x"})
     assert written == whole.raw_response
+
+
+@given(st.data())
+def test_the_server_skips_framing_only_when_a_read_cannot_change_the_answer(data):
+    """SandboxServer frames its buffer again only when `_may_have_changed()`
+    says a read could matter; whenever it says no, framing finds nothing new."""
+    stream = data.draw(streams())
+    edges = [0, *data.draw(split_points(stream)), len(stream)]
+    buffer = b""
+    for start, stop in zip(edges, edges[1:], strict=False):
+        chunk = stream[start:stop]
+        head_done = frame_request(buffer).layout.status == COMPLETE
+        buffer += chunk
+        if not _may_have_changed(buffer, chunk, head_done):
+            assert find_request_end(buffer) is None
+        if find_request_end(buffer) is not None:
+            return  # the server cuts the request here and starts on the next

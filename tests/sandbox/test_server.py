@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from challenges.sandbox.server import ServerConfig
+from challenges.sandbox.server import Reply, ServerConfig
 
 from .server_harness import exchange, running_server
 from .support import build, run
@@ -178,3 +178,50 @@ def test_the_eleventh_request_on_one_connection_gets_400_as_in_process(server):
     answer = exchange(server[1], data)
     assert answer.count(b"HTTP/1.1 200 OK") == 10
     assert answer == run(data).raw_response
+
+
+def test_after_closing_with_an_error_the_server_still_reads_for_a_moment():
+    """A lingering close: the answer arrives, then the end of the stream, and what
+    the client still sends is read and dropped instead of earning a reset."""
+    with running_server(config=ServerConfig(linger=1.0)) as (host, port):
+        sock = socket.create_connection((host, port), timeout=5)
+        sock.sendall(b"GET /books HTTP/1.1\r\nHost : x\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        for _ in range(3):  # a reset would make the second or third send fail
+            time.sleep(0.1)
+            sock.sendall(b"more bytes the client had queued\r\n")
+        sock.close()
+
+
+def test_a_failing_handler_gets_the_client_a_500():
+    async def broken(raw: bytes, connection) -> Reply:
+        raise RuntimeError("the database is gone")
+
+    with running_server(handler=broken) as (host, port):
+        answer = exchange(port, build("GET", "/books/1"))
+    assert answer.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+    assert b"Connection: close\r\n" in answer
+    head, body = answer.split(b"\r\n\r\n", 1)
+    assert int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0]) == len(body)
+
+
+def test_a_request_trickling_in_without_line_breaks_is_framed_when_its_line_ends(server):
+    """The server frames again only when a read may change the answer; a
+    request sent a few bytes at a time still gets the same bytes."""
+    data = build("GET", "/books/2", "Accept: text/csv", "Connection: close")
+    pieces = [data[start : start + 3] for start in range(0, len(data), 3)]
+    assert exchange(server[1], data, pieces=pieces, pause=0.002) == run(data).raw_response
+
+
+def test_a_head_ending_in_lf_crlf_counts_as_complete_for_the_timeouts():
+    """The head ends at LF, optional CR, LF (as h11 reads it): the body that
+    follows gets the request timeout, not the shorter one for the head."""
+    config = ServerConfig(head_timeout=0.3, request_timeout=5.0)
+    head = b"POST /echo HTTP/1.1\nHost: x\nConnection: close\nContent-Length: 5\n\r\n"
+    with running_server(config=config) as (host, port):
+        answer = exchange(port, b"", pieces=[head + b"he", b"llo"], pause=0.6)
+    assert answer.startswith(b"HTTP/1.1 200 OK")
+    assert answer == run(head + b"hello").raw_response

@@ -20,12 +20,21 @@ from .common import (
     length_required,
     media_type,
     read_json,
+    read_only,
     text_reply,
     unsupported_media_type,
 )
 
 BEARER_CHALLENGE = 'Bearer realm="sandbox"'
 BASIC_CHALLENGE = 'Basic realm="sandbox admin", charset="UTF-8"'
+# What a 401's detail tells the learner to do, matching the scheme its
+# WWW-Authenticate field names (any of the three credentials is accepted anyway).
+HOW_TO = {
+    BEARER_CHALLENGE: "log in with POST /login and send the token as Authorization: Bearer "
+    "<token>, or use the session cookie",
+    BASIC_CHALLENGE: "send Authorization: Basic followed by the base64 encoding of "
+    "username:password, the scheme WWW-Authenticate names",
+}
 FORM = "application/x-www-form-urlencoded"
 NO_STORE = ("Cache-Control", "no-store")
 
@@ -80,11 +89,7 @@ def require_identity(call: Call, challenge: str = BEARER_CHALLENGE) -> Identity 
         if found.bearer_error and challenge == BEARER_CHALLENGE:
             challenge += ', error="invalid_token"'
         return unauthorized(found.detail, challenge)
-    return unauthorized(
-        f"{call.request.path} needs credentials: log in with POST /login and send the token "
-        "as Authorization: Bearer <token>, or use the session cookie.",
-        challenge,
-    )
+    return unauthorized(f"{call.request.path} needs credentials: {HOW_TO[challenge]}.", challenge)
 
 
 def login(call: Call) -> Reply:
@@ -134,6 +139,7 @@ def login(call: Call) -> Reply:
     )
 
 
+@read_only
 def me(call: Call) -> Reply:
     identity = require_identity(call)
     if isinstance(identity, Reply):
@@ -160,6 +166,7 @@ def logout(call: Call) -> Reply:
     return Reply(204, headers)
 
 
+@read_only
 def admin_stats(call: Call) -> Reply:
     identity = require_identity(call, BASIC_CHALLENGE)
     if isinstance(identity, Reply):

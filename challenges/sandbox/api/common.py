@@ -12,10 +12,10 @@ JSON = "application/json"
 TEXT = "text/plain; charset=utf-8"
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     request: ParsedRequest
-    state: dict  # the learner's working copy: handlers change it in place
+    state: dict  # the learner's state: read-only handlers must not change it (see router.py)
     now: datetime
     params: dict[str, str] = field(default_factory=dict)
     lint_codes: tuple[str, ...] = ()  # what the linter said about this request
@@ -23,6 +23,13 @@ class Call:
     @property
     def timestamp(self) -> int:
         return int(self.now.timestamp())
+
+
+def read_only(handler):
+    """Mark a handler that never changes the state, so the router lets it
+    read the caller's dict instead of a copy. Unmarked handlers get a copy."""
+    handler.read_only = True
+    return handler
 
 
 def json_reply(status: int, document, headers=()) -> Reply:

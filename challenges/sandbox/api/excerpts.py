@@ -4,7 +4,9 @@
 One range is served as 206 Partial Content. A request for several ranges is
 answered with the whole text (200): RFC 9110 lets a server ignore Range, and
 this keeps multipart/byteranges out of the sandbox. A Range the server cannot
-parse is ignored the same way; one that lies past the end earns 416.
+parse, or whose last position comes before its first, is ignored the same
+way; one that starts past the end (bytes=500- on a shorter text included) or
+asks for the last 0 bytes earns 416 with Content-Range: bytes */SIZE.
 """
 
 import re
@@ -12,7 +14,7 @@ import re
 from ..messages import Reply
 from ..render import problem_reply
 from .catalog import find_book
-from .common import TEXT, Call
+from .common import TEXT, Call, read_only
 from .conditional import parse_entity_tags
 
 # Public-domain openings of the six sample books (ids 1 to 6).
@@ -33,6 +35,7 @@ EXCERPTS = {
 BYTE_RANGE = re.compile(r"\s*(\d*)\s*-\s*(\d*)\s*")
 
 
+@read_only
 def get_excerpt(call: Call) -> Reply:
     book = find_book(call.state, call.params["id"])
     if book is None or book["id"] not in EXCERPTS:
@@ -45,16 +48,19 @@ def get_excerpt(call: Call) -> Reply:
     wanted = _requested_range(call, tag, len(text))
     if wanted is None:
         return Reply(200, headers, text)
-    if wanted == "unsatisfiable":
-        detail = f'The range "{call.request.header("Range")}" starts past the end of the {len(text)}-byte excerpt.'
+    if isinstance(wanted, str):
+        detail = (
+            f'The range "{call.request.header("Range")}" {wanted} of the {len(text)}-byte excerpt.'
+        )
         return problem_reply(416, detail, headers=[("Content-Range", f"bytes */{len(text)}")])
     first, last = wanted
     headers.append(("Content-Range", f"bytes {first}-{last}/{len(text)}"))
     return Reply(206, headers, text[first : last + 1])
 
 
-def _requested_range(call: Call, tag: str, size: int):
-    """(first, last) byte positions, "unsatisfiable", or None for the whole text."""
+def _requested_range(call: Call, tag: str, size: int) -> tuple[int, int] | str | None:
+    """(first, last) byte positions to send; why the range cannot be
+    satisfied (a phrase for the 416's detail); or None for the whole text."""
     value = call.request.header("Range")
     if value is None or call.request.method != "GET":  # Range is defined for GET only
         return None
@@ -68,13 +74,14 @@ def _requested_range(call: Call, tag: str, size: int):
     if not match or match.group(1) == match.group(2) == "":
         return None
     first, last = match.group(1), match.group(2)
-    if first == "":  # "-500": the last 500 bytes
+    if first == "":  # "-500": the last 500 bytes, or all of them if there are fewer
         suffix = int(last)
-        return (max(0, size - suffix), size - 1) if suffix > 0 and size else "unsatisfiable"
+        if suffix == 0 or size == 0:
+            return "asks for the last 0 bytes"
+        return max(0, size - suffix), size - 1
     first = int(first)
-    last = size - 1 if last == "" else int(last)
-    if last < first:
-        return None
+    if last != "" and int(last) < first:
+        return None  # not a valid range (RFC 9110 §14.1.1), so the field is ignored
     if first >= size:
-        return "unsatisfiable"
-    return first, min(last, size - 1)
+        return "starts past the end"
+    return first, size - 1 if last == "" else min(int(last), size - 1)

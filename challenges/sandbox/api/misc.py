@@ -4,7 +4,7 @@ root, /echo, redirects, /status/{code}, /limited (429) and /teapot."""
 from ..limits import LIMITS
 from ..messages import Reply
 from ..render import REASONS, problem_reply, reason_for
-from .common import Call, json_reply, text_reply
+from .common import Call, json_reply, read_only, text_reply
 
 # Fields a status code is incomplete without (RFC 9110 §15, RFC 6585).
 REQUIRED_FIELDS = {
@@ -20,6 +20,7 @@ NO_CONTENT_STATUSES = (204, 205, 304)
 MOVED = {"/old-books": 301, "/tmp-redirect": 307, "/catalog": 308}
 
 
+@read_only
 def index(call: Call) -> Reply:
     document = {
         "name": "HTTP sandbox bookshop",
@@ -43,6 +44,7 @@ def index(call: Call) -> Reply:
     return json_reply(200, document)
 
 
+@read_only
 def echo(call: Call) -> Reply:
     request = call.request
     document = {
@@ -60,10 +62,12 @@ def echo(call: Call) -> Reply:
     return json_reply(200, document, [("Cache-Control", "no-store")])
 
 
+@read_only
 def teapot(call: Call) -> Reply:
     return text_reply(418, "I'm a teapot: I refuse to brew coffee (RFC 2324, RFC 7168).\n")
 
 
+@read_only
 def any_status(call: Call) -> Reply:
     code = int(call.params["code"])
     if not 200 <= code <= 599:
@@ -80,6 +84,7 @@ def any_status(call: Call) -> Reply:
     )
 
 
+@read_only
 def redirect(call: Call) -> Reply:
     code = int(call.params["code"])
     if code not in (301, 302, 303, 307, 308):
@@ -87,6 +92,7 @@ def redirect(call: Call) -> Reply:
     return _redirect(code, "/echo")
 
 
+@read_only
 def moved(call: Call) -> Reply:
     """The old names of /books, each moved with a different status."""
     query = call.request.target.split("?", 1)[1] if "?" in call.request.target else ""

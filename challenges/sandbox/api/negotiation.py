@@ -7,21 +7,20 @@ than q are ignored: the sandbox offers no variants that differ by them.
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
 MEDIA_RANGE = re.compile(r"([!#$%&'*+.^_`|~0-9A-Za-z-]+)/([!#$%&'*+.^_`|~0-9A-Za-z-]+)")
 
 
-@dataclass(frozen=True)
-class MediaRange:
+class MediaRange(NamedTuple):
     type: str
     subtype: str
     weight: float
 
     def specificity(self, offered: str) -> int | None:
         """2 for an exact match, 1 for type/*, 0 for */*, None if no match."""
-        offered_type, offered_subtype = offered.split("/", 1)
+        offered_type, _, offered_subtype = offered.partition("/")
         if self.type == "*" and self.subtype == "*":
             return 0
         if self.type == offered_type and self.subtype == "*":
@@ -57,14 +56,14 @@ def choose_media_type(accept: str | None, offered: list[str]) -> str | None:
     ranges = parse_accept(accept)
     best, best_weight = None, 0.0
     for candidate in offered:
-        matches = [
-            (r.specificity(candidate), r.weight)
-            for r in ranges
-            if r.specificity(candidate) is not None
-        ]
-        if not matches:
-            continue
-        weight = max(matches)[1]
-        if weight > best_weight:
-            best, best_weight = candidate, weight
+        # The weight of the most specific range that matches (the heavier of equals).
+        closest = None
+        for media_range in ranges:
+            specificity = media_range.specificity(candidate)
+            if specificity is not None and (
+                closest is None or (specificity, media_range.weight) > closest
+            ):
+                closest = (specificity, media_range.weight)
+        if closest is not None and closest[1] > best_weight:
+            best, best_weight = candidate, closest[1]
     return best

@@ -23,16 +23,19 @@ from .common import (
     length_required,
     media_type,
     read_json,
+    read_only,
     unsupported_media_type,
 )
 
 FIELDS = ("book_id", "quantity")
 
 
+@read_only
 def list_orders(call: Call) -> Reply:
     return json_reply(200, {"orders": [_public(order) for order in call.state["orders"]]})
 
 
+@read_only
 def get_order(call: Call) -> Reply:
     order = next((o for o in call.state["orders"] if str(o["id"]) == call.params["id"]), None)
     if order is None:

@@ -5,6 +5,10 @@ gives every resource for free: HEAD wherever GET works (the server strips the
 body later), OPTIONS with Allow, and 405 with Allow for a method the resource
 refuses. Methods no resource implements never get here: the linter answers
 them with 501.
+
+The state is copied on write: a handler marked `read_only` answers from the
+caller's own dict, any other gets a deep copy to change, so reading a book
+costs no copy of the whole bookshop and a failed handler leaves no trace.
 """
 
 import re
@@ -15,6 +19,7 @@ from urllib.parse import unquote
 
 from ..messages import ParsedRequest, Reply
 from ..render import problem_reply
+from ..state import snapshot
 from . import auth, books, excerpts, misc, orders
 from .common import Call
 
@@ -90,40 +95,58 @@ ROUTES = (
 )
 
 
+def _literal_paths(resource: Resource) -> list[str]:
+    """The paths a resource without parameters answers, for a dict lookup."""
+    if any(mark in resource.pattern.pattern for mark in "()[]{}?*+.^$\\"):
+        return []
+    return resource.pattern.pattern.split("|")
+
+
+LITERAL_ROUTES = {path: resource for resource in ROUTES for path in _literal_paths(resource)}
+PATTERN_ROUTES = tuple(resource for resource in ROUTES if not _literal_paths(resource))
+
+
 def respond(
     request: ParsedRequest, state: dict, now: datetime, lint_codes: tuple[str, ...] = ()
-) -> Reply:
-    """The bookshop's answer to one request; changes `state` in place."""
+) -> tuple[Reply, dict]:
+    """The bookshop's answer to one request, and the state after it: `state`
+    itself when nothing could change, else a changed copy. `state` is never
+    changed, so when a handler raises, the state before it is still whole."""
     if request.method == "CONNECT":
         return problem_reply(
             405,
             "CONNECT asks a proxy to open a tunnel, and this server is not a proxy.",
             headers=[("Allow", SERVER_METHODS)],
-        )
+        ), state
     if request.path == "*":
-        return Reply(204, [("Allow", SERVER_METHODS)])
+        return Reply(204, [("Allow", SERVER_METHODS)]), state
     path = unquote(request.path)
-    for resource in ROUTES:
-        match = resource.pattern.fullmatch(path)
-        if match:
-            return _dispatch(resource, Call(request, state, now, match.groupdict(), lint_codes))
-    return _not_found(path)
+    resource, params = LITERAL_ROUTES.get(path), {}
+    if resource is None:
+        for candidate in PATTERN_ROUTES:
+            match = candidate.pattern.fullmatch(path)
+            if match:
+                resource, params = candidate, match.groupdict()
+                break
+        else:
+            return _not_found(path), state
+    return _dispatch(resource, Call(request, state, now, params, lint_codes))
 
 
-def _dispatch(resource: Resource, call: Call) -> Reply:
+def _dispatch(resource: Resource, call: Call) -> tuple[Reply, dict]:
     method = call.request.method
-    if resource.any_method:
-        return resource.any_method(call)
-    handler = resource.methods.get("GET" if method == "HEAD" else method)
+    handler = resource.any_method or resource.methods.get("GET" if method == "HEAD" else method)
     if handler:
-        return handler(call)
+        if not getattr(handler, "read_only", False):
+            call.state = snapshot(call.state)
+        return handler(call), call.state
     if method == "OPTIONS":
-        return Reply(204, [("Allow", resource.allow), *resource.options_fields])
+        return Reply(204, [("Allow", resource.allow), *resource.options_fields]), call.state
     return problem_reply(
         405,
         f"{call.request.path} does not accept {method}; it allows {resource.allow}.",
         headers=[("Allow", resource.allow)],
-    )
+    ), call.state
 
 
 def _not_found(path: str) -> Reply:
