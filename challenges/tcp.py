@@ -80,21 +80,30 @@ class DjangoSandboxHandler:
     def _send_for_learner(
         self, key: str, raw_request: bytes, served: int, consumed: int
     ) -> Outcome | None:
+        # A worker thread keeps its database connection between requests: drop it
+        # when it has gone stale, as Django does around each web request.
         close_old_connections()
         try:
-            user = User.objects.filter(sandbox_key=key, is_active=True).first()
-            if user is None:
-                return None
-            if not BadgeAward.objects.filter(user=user, badge="terminal").exists():
-                badge_award(user=user, badge="terminal")
-            activity_record(user=user)
-            outcome, _ = sandbox_send(
-                user=user,
-                data=raw_request,
-                source=RecordedExchange.Source.TCP,
-                prior_requests=served,
-                prior_bytes=consumed,
-            )
-            return outcome
+            return learner_send(key, raw_request, served=served, consumed=consumed)
         finally:
             close_old_connections()
+
+
+def learner_send(
+    key: str, raw_request: bytes, *, served: int = 0, consumed: int = 0
+) -> Outcome | None:
+    """Answer `raw_request` from the bookshop of the learner with this key (None if no such learner)."""
+    user = User.objects.filter(sandbox_key=key, is_active=True).first()
+    if user is None:
+        return None
+    if not BadgeAward.objects.filter(user=user, badge="terminal").exists():
+        badge_award(user=user, badge="terminal")
+    activity_record(user=user)
+    outcome, _ = sandbox_send(
+        user=user,
+        data=raw_request,
+        source=RecordedExchange.Source.TCP,
+        prior_requests=served,
+        prior_bytes=consumed,
+    )
+    return outcome

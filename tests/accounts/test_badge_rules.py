@@ -103,21 +103,16 @@ def test_a_pass_without_a_broken_attempt_before_is_no_fix():
     assert attempt.submission.fixed_broken is False
 
 
-def test_terminal_badge_from_the_tcp_handler():
-    import asyncio
-
-    from challenges.sandbox.server import ConnectionInfo
-    from challenges.tcp import DjangoSandboxHandler
+def test_terminal_badge_from_the_tcp_path():
+    from challenges.tcp import learner_send
 
     user = UserFactory()
     raw = f"GET /books HTTP/1.1\r\nHost: {user.sandbox_key}.sandbox.localhost\r\n\r\n".encode()
-    handler = DjangoSandboxHandler(workers=1)
-    outcome = handler._send_for_learner(user.sandbox_key, raw, 0, 0)
+    outcome = learner_send(user.sandbox_key, raw)
     assert outcome.exchanges[0].response.status == 200
     assert "terminal" in badges(user)
     assert RecordedExchange.objects.filter(user=user, source="tcp").count() == 1
-    assert asyncio.iscoroutinefunction(handler.__call__)
-    assert ConnectionInfo(peer="127.0.0.1").served == 0
+    assert learner_send("knosuchkey00", raw) is None
 
 
 def test_editor_requests_alone_do_not_earn_terminal():
