@@ -34,7 +34,16 @@ TCP_EXCHANGES_GRADED = 10
 
 
 class SubmissionRefused(Exception):
-    """The attempt was not run; the message says why, in the learner's terms."""
+    """The attempt was not run; the message says why, in the learner's terms.
+
+    `status` is the HTTP status the page answers with.
+    """
+
+    status = 400
+
+
+class SubmissionRateLimited(SubmissionRefused):
+    status = 429
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ def _rate_limit(user: User) -> None:
         cache.set(key, 1, timeout=60)
         count = 1
     if count > SUBMISSIONS_PER_MINUTE:
-        raise SubmissionRefused(
+        raise SubmissionRateLimited(
             f"That is more than {SUBMISSIONS_PER_MINUTE} requests in a minute. Like a real API answering "
             "429 Too Many Requests, the sandbox asks you to wait a little before sending again."
         )

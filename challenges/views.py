@@ -97,6 +97,7 @@ def send(request, slug: str):
     extra = {"form": form}
     if not form.is_valid():
         extra["refusal"] = "The form was incomplete: choose how to send line endings and try again."
+        extra["refusal_status"] = 400
     else:
         try:
             attempt = challenge_submit(
@@ -104,14 +105,12 @@ def send(request, slug: str):
             )
             extra.update(_attempt_context(request, challenge, attempt))
         except SubmissionRefused as refusal:
-            extra["refusal"] = str(refusal)
+            extra.update(refusal=str(refusal), refusal_status=refusal.status)
     return _render_attempt(request, challenge, extra)
 
 
 def _render_attempt(request, challenge, extra):
-    status = (
-        429 if "more than" in extra.get("refusal", "") else (400 if extra.get("refusal") else 200)
-    )
+    status = extra.pop("refusal_status", 200)
     context = _page_context(request, challenge, **extra)
     if request.htmx:
         return render(request, "challenges/_attempt_response.html", context, status=status)
@@ -127,7 +126,7 @@ def grade_tcp(request, slug: str):
         attempt = challenge_grade_tcp(user=request.user, challenge=challenge)
         extra = _attempt_context(request, challenge, attempt)
     except SubmissionRefused as refusal:
-        extra = {"refusal": str(refusal)}
+        extra = {"refusal": str(refusal), "refusal_status": refusal.status}
     return _render_attempt(request, challenge, extra)
 
 

@@ -41,6 +41,7 @@ def dashboard(request):
 def my_data(request):
     """Everything the site keeps about the learner's learning, as one JSON document."""
     user = request.user
+    summary = progress_summary(user)
     document = {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -52,9 +53,10 @@ def my_data(request):
             "date_joined": user.date_joined.isoformat(),
         },
         "progress": {
-            **{k: v for k, v in progress_summary(user).items() if k != "level"},
-            "xp": progress_summary(user)["level"].xp,
-            "level": progress_summary(user)["level"].level,
+            "xp": summary["level"].xp,
+            "level": summary["level"].level,
+            "streak": summary["streak"],
+            "best_streak": summary["best_streak"],
         },
         "xp_awards": [
             {"source": a.source, "points": a.points, "at": a.awarded_at.isoformat()}

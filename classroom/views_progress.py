@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from challenges.models import Submission
@@ -80,7 +79,7 @@ def cell(request, group_id: int, assignment_id: int, username: str, item_id: int
     )
     if learner is None:
         raise Http404("No such member.")
-    context = {"assignment": assignment, "item": item, "learner": learner, "now": timezone.now()}
+    context = {"assignment": assignment, "item": item, "learner": learner}
     if item.challenge_id:
         context["submissions"] = (
             Submission.objects.filter(user=learner, challenge=item.challenge)
