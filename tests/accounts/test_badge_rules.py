@@ -1,7 +1,6 @@
 """Every badge rule, earned through the real services of the room that owns its event."""
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import BadgeAward
 from challenges.models import RecordedExchange
@@ -21,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 GET_BOOK = b"GET /books/1 HTTP/1.1\r\nHost: sandbox.localhost\r\n\r\n"
 BROKEN = b"GET /books/1 HTTP/1.1\r\nHost : sandbox.localhost\r\n\r\n"
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
 
 
 def badges(user) -> set[str]:

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 from accounts.models import XpAward
 from challenges.models import ChallengeProgress, ChallengeSolve, RecordedExchange, Submission
@@ -18,11 +17,6 @@ from tests.factories import ChallengeFactory, TwoStepChallengeFactory, UserFacto
 pytestmark = pytest.mark.django_db
 
 GET_BOOK = b"GET /books/1 HTTP/1.1\r\nHost: sandbox.localhost\r\n\r\n"
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
 
 
 def test_correct_request_solves_and_awards_points_once():

@@ -1,7 +1,6 @@
 import base64
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from challenges.models import ChallengeProgress, RecordedExchange, SandboxState, Submission
@@ -12,11 +11,6 @@ from tests.factories import ChallengeFactory, TwoStepChallengeFactory, UserFacto
 pytestmark = pytest.mark.django_db
 
 GET_BOOK_TEXT = "GET /books/1 HTTP/1.1\nHost: sandbox.localhost\n\n"
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

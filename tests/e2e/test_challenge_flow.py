@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from accounts.models import XpAward
@@ -8,11 +7,6 @@ from tests.e2e.helpers import logged_in
 from tests.factories import ChallengeFactory, TwoStepChallengeFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _clear_rate_limits():
-    cache.clear()
 
 
 def _type_request(page, text):

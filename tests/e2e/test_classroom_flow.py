@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import logged_in
@@ -15,7 +14,6 @@ def _log_out(page):
 
 
 def test_instructor_assigns_a_set_and_sees_a_learners_solve(page, tmp_path):
-    cache.clear()
     ChallengeFactory(slug="fetch-book", title="Fetch book one")
     TopicFactory(slug="methods", title="Methods")
 
