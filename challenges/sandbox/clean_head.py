@@ -14,6 +14,7 @@ checks that it does.
 """
 
 import re
+from collections.abc import Sequence
 
 from .layout import COMPLETE, HeadLayout, Line
 from .limits import LIMITS
@@ -47,53 +48,112 @@ def read_clean_head(buffer: bytes) -> tuple[HeadLayout, HeadReport] | None:
     head = CLEAN_HEAD.fullmatch(buffer, 0, blank + 4)
     if head is None:
         return None
-    line_end = buffer.index(b"\r", 0, head.end())
-    section_start = line_end + 2
+    line_end = head.end(2)
+    section_start, head_end = line_end + 2, blank + 4
     # The limits fall where scan_head() puts them: the request line's LF
     # within the first request_line_bytes, the head's end within
     # header_section_bytes after it.
     if line_end + 1 >= LIMITS.request_line_bytes:
         return None
-    if head.end() > section_start + LIMITS.header_section_bytes:
+    if head_end > section_start + LIMITS.header_section_bytes:
         return None
-    lines, fields = [], []
-    for match in CLEAN_FIELD_LINE.finditer(buffer, section_start, head.end() - 2):
-        line = Line(match.start(), match.end() - 2, match.end())
-        lines.append(line)
-        fields.append(Field(match.group(1), match.group(2), line, match.start(2)))
     method = head.group(1)
     facts = RequestLineFacts(method, "1.1" if head.group(2) == b"1" else "1.0")
-    framing = _plain_framing(method, facts.version, fields, len(lines))
+    records = _FieldRecords(buffer, section_start, blank + 2)
+    framing = _plain_framing(
+        method, facts.version, CLEAN_FIELD_LINE.findall(buffer, section_start, blank + 2)
+    )
     if framing is None:
-        findings, framing = lint_field_semantics(buffer, facts, fields, lines, head.end() - 2)
+        findings, framing = lint_field_semantics(
+            buffer, facts, records.fields, records.lines, blank + 2
+        )
     else:
         findings = []
-    layout = HeadLayout(
-        COMPLETE, 0, Line(0, line_end, section_start), tuple(lines), head_end=head.end()
-    )
-    return layout, HeadReport([], findings, facts, fields, framing)
+    layout = HeadLayout(COMPLETE, 0, Line(0, line_end, section_start), records.lines, head_end)
+    return layout, HeadReport([], findings, facts, records.fields, framing)
 
 
-def _plain_framing(method: bytes, version: str, fields: list[Field], count: int) -> Framing | None:
+def _plain_framing(method: bytes, version: str, pairs: list[tuple[bytes, bytes]]) -> Framing | None:
     """How the body is framed when the fields together are faultless in the
     plainest way: one valid Host (or none in HTTP/1.0), no field twice, no
     Transfer-Encoding, at most one plain Content-Length within the limit, and
     no body on a method that gives it no meaning. None for anything else."""
-    if count > LIMITS.header_fields:
+    if len(pairs) > LIMITS.header_fields:
         return None
-    keys = [field.name.lower() for field in fields]
-    if len(set(keys)) != count or b"transfer-encoding" in keys:
+    values = {name.lower(): value for name, value in pairs}
+    if len(values) != len(pairs) or b"transfer-encoding" in values:
         return None
-    if b"host" in keys:
-        if not HOST_VALUE.fullmatch(fields[keys.index(b"host")].value):
+    host = values.get(b"host")
+    if host is not None:
+        if not HOST_VALUE.fullmatch(host):
             return None
     elif version == "1.1":
         return None
-    if b"content-length" not in keys:
+    value = values.get(b"content-length")
+    if value is None:
         return NO_FRAMING
-    value = fields[keys.index(b"content-length")].value
     if not DIGITS.fullmatch(value) or int(value) > LIMITS.body_bytes:
         return None
     if method in BODY_MEANINGLESS and int(value) > 0:
         return None
     return Framing(content_length=int(value))
+
+
+class _FieldRecords:
+    """The Line and Field records of a clean head's field lines, made on
+    first use. Judging a plain head needs only the names and values, and
+    most requests are answered without looking at these records again."""
+
+    __slots__ = ("buffer", "start", "stop", "built")
+
+    def __init__(self, buffer: bytes, start: int, stop: int):
+        self.buffer, self.start, self.stop, self.built = buffer, start, stop, None
+
+    @property
+    def lines(self) -> "_Deferred":
+        return _Deferred(self, 0)
+
+    @property
+    def fields(self) -> "_Deferred":
+        return _Deferred(self, 1)
+
+    def build(self) -> tuple[tuple[Line, ...], list[Field]]:
+        if self.built is None:
+            lines, fields = [], []
+            for match in CLEAN_FIELD_LINE.finditer(self.buffer, self.start, self.stop):
+                line = Line(match.start(), match.end() - 2, match.end())
+                lines.append(line)
+                fields.append(Field(match.group(1), match.group(2), line, match.start(2)))
+            self.built = (tuple(lines), fields)
+        return self.built
+
+
+class _Deferred(Sequence):
+    """A read-only sequence of the lines (part 0) or fields (part 1) of a
+    `_FieldRecords`, equal to the tuple or list it stands for."""
+
+    __slots__ = ("records", "part")
+
+    def __init__(self, records: _FieldRecords, part: int):
+        self.records, self.part = records, part
+
+    def _items(self):
+        return self.records.build()[self.part]
+
+    def __getitem__(self, index):
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def __eq__(self, other) -> bool:
+        return self._items() == (other._items() if isinstance(other, _Deferred) else other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items()))
+
+    def __repr__(self) -> str:
+        return repr(self._items())

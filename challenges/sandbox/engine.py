@@ -125,7 +125,8 @@ class _Connection:
         next request's diagnostics may need."""
         report = lint_slice(piece, frame)
         findings = [finding.shifted(offset) for finding in report.findings]
-        findings += self._notes_about_previous(report, offset, previous_framing)
+        if report.fatal and previous_framing is not None:
+            findings += self._notes_about_previous(report, offset, previous_framing)
         request = None
         if report.fatal:
             reply = protocol_error_reply(report.fatal.code, CODES[report.fatal.code].status)
@@ -137,7 +138,7 @@ class _Connection:
             else:
                 request = parsed
                 reply, failure = self._respond(
-                    parsed, tuple(finding.code for finding in report.findings)
+                    parsed, tuple([finding.code for finding in report.findings])
                 )
                 if failure:
                     findings.append(failure.shifted(offset + report.request_start))

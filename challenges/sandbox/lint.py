@@ -122,6 +122,15 @@ def lint_slice(piece: bytes, frame: "Frame | None" = None) -> SliceReport:
         )
     if layout.status == COMPLETE:
         head = head or lint_head(piece, layout)
+        framing = head.framing
+        if (
+            not head.line_findings
+            and not head.head_findings
+            and not framing.chunked
+            and len(piece) - layout.head_end >= (framing.content_length or 0)
+        ):
+            # The common case: nothing to say about the head, and the body is all there.
+            return SliceReport([], None, layout.request_start, head_request, framing)
         if head.fatal:
             findings = head.findings
         else:

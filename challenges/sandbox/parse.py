@@ -24,31 +24,57 @@ def parse_request(raw: bytes) -> ParsedRequest | ParserRejection:
     """Parse exactly one request; `raw` starts at the request line."""
     connection = h11.Connection(h11.SERVER, max_incomplete_event_size=LIMITS.input_bytes + 1)
     connection.receive_data(raw)
-    head = None
-    body = []
     try:
-        while True:
-            event = connection.next_event()
-            kind = type(event)
-            if kind is h11.Request:
-                head = event
-            elif kind is h11.Data:
-                body.append(event.data)
-            elif kind is h11.EndOfMessage:
-                break
-            else:
-                # NEED_DATA, PAUSED or ConnectionClosed: h11 and the framing disagree
-                # about where this request ends, which the framing tests rule out.
-                return ParserRejection("the request ended before h11 read all of it", 400)
+        head = connection.next_event()
+        if type(head) is not h11.Request:
+            return _ended_early()
+        headers, length, chunked = [], 0, False
+        for name, value in head.headers.raw_items():
+            key = name.lower()
+            if key == b"content-length":
+                length = int(value) if value.isdigit() else -1  # h11 has checked it is digits
+            elif key == b"transfer-encoding":
+                chunked = True
+            headers.append((name.decode("latin-1"), value.decode("latin-1")))
+        # With the head read, what h11 has not processed yet is the body. A
+        # Content-Length body is only counted out, never checked, so when it
+        # holds exactly that many bytes h11 would hand it over as one Data
+        # event and end the message: it can be taken as it is. A chunked body
+        # (or one whose length disagrees) goes through h11 event by event.
+        rest = connection.trailing_data[0]
+        if not chunked and len(rest) == length:
+            body = rest
+        else:
+            body = _read_body(connection)
+            if body is None:
+                return _ended_early()
     except h11.RemoteProtocolError as error:
         return ParserRejection(str(error), error.error_status_hint)
     return ParsedRequest(
         method=head.method.decode("ascii"),
         target=head.target.decode("ascii"),
         http_version="1.0" if head.http_version == b"1.0" else "1.1",
-        headers=[
-            (name.decode("latin-1"), value.decode("latin-1"))
-            for name, value in head.headers.raw_items()
-        ],
-        body=b"".join(body),
+        headers=headers,
+        body=body,
     )
+
+
+def _read_body(connection: h11.Connection) -> bytes | None:
+    """The body as h11 reads it, or None if the message does not end within
+    the bytes it was given."""
+    body = []
+    while True:
+        event = connection.next_event()
+        kind = type(event)
+        if kind is h11.Data:
+            body.append(event.data)
+        elif kind is h11.EndOfMessage:
+            return b"".join(body)
+        else:
+            return None
+
+
+def _ended_early() -> ParserRejection:
+    # NEED_DATA, PAUSED or ConnectionClosed: h11 and the framing disagree about
+    # where this request ends, which the framing tests rule out.
+    return ParserRejection("the request ended before h11 read all of it", 400)

@@ -1,10 +1,12 @@
 """The shortcuts taken for speed say exactly what the long way says: a clean
 head, request line or field line, matched at once, gets the layout, findings
 and facts the line-by-line judgement gives it; pretty_json() writes
-json.dumps's text; shown() shows what the plain character loop showed."""
+json.dumps's text; shown() shows what the plain character loop showed;
+parse_request() takes a counted body as h11 would have handed it over."""
 
 import json
 
+import h11
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -24,6 +26,7 @@ from challenges.sandbox.lint_request_line import (
     RequestLineFacts,
     _judge_request_line,
 )
+from challenges.sandbox.parse import ParserRejection, parse_request
 
 from .streams import mutated, streams
 
@@ -146,3 +149,44 @@ def _shown_the_long_way(raw: bytes, limit: int) -> str:
 @given(st.binary(max_size=80) | edgy(60), st.integers(1, 50))
 def test_shown_escapes_and_shortens_as_a_character_loop_would(raw: bytes, limit: int):
     assert shown(raw, limit) == _shown_the_long_way(raw, limit)
+
+
+def _parsed_event_by_event(raw: bytes):
+    """What h11 makes of `raw` when every event is read, body included."""
+    connection = h11.Connection(h11.SERVER, max_incomplete_event_size=len(raw) + 1)
+    connection.receive_data(raw)
+    events = []
+    try:
+        while True:
+            event = connection.next_event()
+            if type(event) not in (h11.Request, h11.Data, h11.EndOfMessage):
+                return None  # NEED_DATA, PAUSED, or ConnectionClosed for empty input
+            events.append(event)
+            if type(event) is h11.EndOfMessage:
+                break
+    except h11.RemoteProtocolError as error:
+        return str(error)
+    head, body = events[0], b"".join(event.data for event in events if type(event) is h11.Data)
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, value in head.headers.raw_items()
+    ]
+    return head.method.decode(), head.target.decode(), headers, body
+
+
+@given(heads() | mutated() | streams())
+@example(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+@example(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhel")
+@example(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello, world")
+@example(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+@example(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\n\r\n")
+def test_parse_request_reads_what_h11_reads_event_by_event(raw: bytes):
+    expected = _parsed_event_by_event(raw)
+    parsed = parse_request(raw)
+    if isinstance(expected, tuple):
+        assert not isinstance(parsed, ParserRejection)
+        assert (parsed.method, parsed.target, parsed.headers, parsed.body) == expected
+    else:
+        assert isinstance(parsed, ParserRejection)
+        if expected is not None:
+            assert parsed.reason == expected

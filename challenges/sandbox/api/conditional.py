@@ -61,6 +61,9 @@ def _weak_match(header: str, current: list[str]) -> bool:
     return any(tag in current for _, tag in tags)
 
 
+PRECONDITIONS = ("if-match", "if-none-match", "if-modified-since", "if-unmodified-since")
+
+
 def evaluate_preconditions(
     request: ParsedRequest, current_tags: list[str], last_modified: datetime | None
 ) -> int | None:
@@ -69,6 +72,8 @@ def evaluate_preconditions(
     `current_tags` are the entity tags that identify the current state of the
     resource (several when it has several representations).
     """
+    if request.field_names.isdisjoint(PRECONDITIONS):
+        return None
     safe = request.method in ("GET", "HEAD")
     if_match = request.header("If-Match")
     if if_match is not None:

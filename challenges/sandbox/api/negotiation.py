@@ -7,6 +7,7 @@ than q are ignored: the sandbox offers no variants that differ by them.
 """
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
@@ -51,7 +52,16 @@ def parse_accept(value: str) -> list[MediaRange]:
 def choose_media_type(accept: str | None, offered: list[str]) -> str | None:
     """The offered type to send, or None when the client accepts none (406).
     A request without Accept accepts anything."""
-    if accept is None or not accept.strip():
+    if accept is None:
+        return offered[0]
+    return _choose(accept, tuple(offered))
+
+
+# Clients send a handful of distinct Accept values (each browser and tool its
+# own, over and over), so a server works each answer out once.
+@lru_cache(maxsize=512)
+def _choose(accept: str, offered: tuple[str, ...]) -> str | None:
+    if not accept.strip():
         return offered[0]
     ranges = parse_accept(accept)
     best, best_weight = None, 0.0
