@@ -17,6 +17,10 @@ holds up itself. A handler that fails gets the client a 500, not silence.
 Framing costs little: the buffer is framed again only when a read could have
 changed the answer (see `_may_have_changed`), never scanned on every read, and
 the handler's `process()` reuses the framing's work on the same bytes object.
+A client that sends `Expect: 100-continue` and waits before sending the body
+(curl does, for larger bodies) is told "100 Continue" once the head is in
+and judged sound, as RFC 9110 §10.1.1 asks; only over TCP, since an
+interim response only means something to a client still to send its body.
 When the server closes after answering, it closes gently: it stops writing,
 then reads and drops what the client still sends for `linger` seconds, so the
 client's kernel does not reset the connection before the answer is read.
@@ -30,13 +34,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from .framing import frame_request
+from .framing import Frame, frame_request
 from .layout import COMPLETE
 from .limits import LIMITS
 
 __all__ = ["ServerConfig", "Reply", "ConnectionInfo", "SandboxServer"]
 
 log = logging.getLogger(__name__)
+
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
 @dataclass(frozen=True)
@@ -182,8 +188,12 @@ class SandboxServer:
                 buffer = chunk
             started = loop.time()
             frame = frame_request(buffer) if _may_have_changed(buffer, buffer, False) else None
+            continued = False
             while (frame is None or frame.end is None) and len(buffer) <= LIMITS.input_bytes:
                 head_done = frame is not None and frame.layout.status == COMPLETE
+                if head_done and not continued and _expects_continue(frame):
+                    await _write(writer, CONTINUE)
+                    continued = True
                 deadline = started + (
                     self.config.request_timeout if head_done else self.config.head_timeout
                 )
@@ -228,6 +238,16 @@ class SandboxServer:
         deadline = loop.time() + self.config.linger
         while await _read(reader, self.config.read_size, deadline - loop.time()):
             pass
+
+
+def _expects_continue(frame: Frame) -> bool:
+    """The head is in, sound, HTTP/1.1 and asks for 100 Continue before its body."""
+    head = frame.head
+    if head is None or head.fatal is not None or head.facts.version != "1.1":
+        return False
+    return any(
+        field.key == b"expect" and field.value.lower() == b"100-continue" for field in head.fields
+    )
 
 
 def _may_have_changed(buffer: bytes, chunk: bytes, head_done: bool) -> bool:

@@ -225,3 +225,47 @@ def test_a_head_ending_in_lf_crlf_counts_as_complete_for_the_timeouts():
         answer = exchange(port, b"", pieces=[head + b"he", b"llo"], pause=0.6)
     assert answer.startswith(b"HTTP/1.1 200 OK")
     assert answer == run(head + b"hello").raw_response
+
+
+def test_curl_waiting_for_100_continue_is_told_to_go_on(server):
+    # curl waits up to --expect100-timeout for "100 Continue" before it sends the body; with
+    # that wait longer than --max-time, the POST completes only if the server says go on.
+    host, port = server
+    body = json.dumps(
+        {"title": "Dune", "author": "Frank Herbert", "year": 1965, "notes": "x" * 2000}
+    )
+    result = subprocess.run(
+        [
+            "curl", "-sS", "-v", "--max-time", "10", "--expect100-timeout", "60",
+            "-H", "Expect: 100-continue", "-H", "Content-Type: application/json",
+            "--data-binary", body, f"http://{host}:{port}/books",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "< HTTP/1.1 100 Continue" in result.stderr
+    assert "< HTTP/1.1 422 Unprocessable Content" in result.stderr  # "notes" is not a book field
+
+
+def test_100_continue_comes_once_the_head_is_in_and_only_then():
+    head = b"POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
+    with (
+        running_server() as (host, port),
+        socket.create_connection((host, port), timeout=10) as sock,
+    ):
+        sock.sendall(head)
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"hello")
+        final = sock.recv(65536)
+        assert final.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert b"100 Continue" not in final  # said once per request, never with the final answer
+
+
+def test_no_100_continue_when_the_body_came_with_the_head_or_the_head_is_broken(server):
+    whole = build("POST", "/echo", "Expect: 100-continue", body="hello")
+    assert exchange(server[1], whole) == run(whole).raw_response
+    broken = b"POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
+    answer = exchange(server[1], broken)
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")  # no Host: refused, not continued
