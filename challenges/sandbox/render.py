@@ -92,8 +92,8 @@ def finalize(
     for it) or None.
     """
     status, body = reply.status, reply.body
-    headers = [("Date", http_date(now)), ("Server", SERVER_NAME), ("X-Served-By", replica)]
-    headers += reply.headers
+    date = http_date(now)
+    headers = [("Date", date), ("Server", SERVER_NAME), ("X-Served-By", replica), *reply.headers]
     if status in BODILESS:
         body = b""
     else:
@@ -103,10 +103,9 @@ def finalize(
     if head_request:
         body = b""
     reason = REASONS.get(status, "Unknown")
-    head = "".join(
-        [f"HTTP/1.1 {status} {reason}\r\n", *[f"{name}: {value}\r\n" for name, value in headers]]
-    )
-    return Response(status, reason, headers, body, (head + "\r\n").encode("latin-1") + body)
+    lines = "".join([f"{name}: {value}\r\n" for name, value in headers])
+    head = f"HTTP/1.1 {status} {reason}\r\n{lines}\r\n"
+    return Response(status, reason, headers, body, head.encode("latin-1") + body)
 
 
 def json_body(document) -> bytes:
