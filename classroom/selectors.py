@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import LearnerTotals
 from accounts.services import week_start
 from challenges.models import ChallengeProgress, ChallengeSolve
-from classroom.models import Assignment, Membership, StudyGroup
+from classroom.models import Assignment, Membership, SetItem, StudyGroup
 from quiz.models import QuizRun
 
 BOARD_SIZE = 50
@@ -110,41 +110,9 @@ def progress_matrix(
     if only_user is not None:
         memberships = memberships.filter(user=only_user)
     members = [m.user for m in memberships]
-    member_ids = memberships.values("user_id")
-    cells = {(m.pk, i): Cell() for m in members for i in range(len(items))}
-    challenge_index = {item.challenge_id: i for i, item in enumerate(items) if item.challenge_id}
-    topic_index = {item.quiz_topic_id: i for i, item in enumerate(items) if item.quiz_topic_id}
-    if challenge_index:
-        for user_id, challenge_id in ChallengeProgress.objects.filter(
-            user_id__in=member_ids, challenge_id__in=challenge_index
-        ).values_list("user_id", "challenge_id"):
-            cells[(user_id, challenge_index[challenge_id])].status = "tried"
-        for user_id, challenge_id, solved_at in ChallengeSolve.objects.filter(
-            user_id__in=member_ids, challenge_id__in=challenge_index
-        ).values_list("user_id", "challenge_id", "solved_at"):
-            cells[(user_id, challenge_index[challenge_id])] = Cell("done", solved_at)
-    if topic_index:
-        runs = QuizRun.objects.filter(
-            user_id__in=member_ids, kind=QuizRun.Kind.TOPIC, topic_id__in=topic_index
-        ).annotate(right=Count("answers", filter=Q(answers__correct=True)))
-        for run in runs.order_by("finished_at").only(
-            "user_id", "topic_id", "question_ids", "finished_at"
-        ):
-            cell = cells[(run.user_id, topic_index[run.topic_id])]
-            if run.finished_at and run.right >= QUIZ_ITEM_SHARE * len(run.question_ids):
-                if cell.status != "done":
-                    cells[(run.user_id, topic_index[run.topic_id])] = Cell("done", run.finished_at)
-            elif cell.status == "new":
-                cell.status = "tried"
-    if assignment.due_at:
-        for cell in cells.values():
-            cell.late = (
-                cell.status == "done" and cell.at is not None and cell.at > assignment.due_at
-            )
+    progress = _Progress.of(memberships.values("user_id"), items)
     matrix = Matrix(
-        assignment,
-        items,
-        [MatrixRow(m, [cells[(m.pk, i)] for i in range(len(items))], items) for m in members],
+        assignment, items, [progress.row(member, items, assignment.due_at) for member in members]
     )
     if sort == "progress":
         matrix.rows.sort(
@@ -157,6 +125,81 @@ def progress_matrix(
     else:
         matrix.rows.sort(key=lambda row: row.member.public_name.lower())
     return matrix
+
+
+def own_progress(assignments, user) -> dict[int, MatrixRow]:
+    """For each assignment, the learner's own row of its matrix (by assignment id),
+    in four queries however many assignments there are."""
+    set_ids = {assignment.challenge_set_id for assignment in assignments}
+    items_by_set: dict[int, list] = {set_id: [] for set_id in set_ids}
+    for item in SetItem.objects.filter(challenge_set_id__in=set_ids).select_related(
+        "challenge", "quiz_topic"
+    ):
+        items_by_set[item.challenge_set_id].append(item)
+    everything = [item for items in items_by_set.values() for item in items]
+    progress = _Progress.of([user.pk], everything)
+    return {
+        assignment.pk: progress.row(
+            user, items_by_set[assignment.challenge_set_id], assignment.due_at
+        )
+        for assignment in assignments
+    }
+
+
+@dataclass
+class _Progress:
+    """What some learners did on some set items: the challenges they tried and
+    solved, and their topic quiz runs, read in at most three queries."""
+
+    challenges: dict[tuple[int, int], Cell]  # (user id, challenge id)
+    topics: dict[tuple[int, int], Cell]  # (user id, quiz topic id)
+
+    @classmethod
+    def of(cls, user_ids, items) -> "_Progress":
+        """`user_ids`: a list, or a query of user ids."""
+        challenge_ids = {item.challenge_id for item in items if item.challenge_id}
+        topic_ids = {item.quiz_topic_id for item in items if item.quiz_topic_id}
+        challenges: dict[tuple[int, int], Cell] = {}
+        topics: dict[tuple[int, int], Cell] = {}
+        if challenge_ids:
+            for key in ChallengeProgress.objects.filter(
+                user_id__in=user_ids, challenge_id__in=challenge_ids
+            ).values_list("user_id", "challenge_id"):
+                challenges[key] = Cell("tried")
+            for user_id, challenge_id, solved_at in ChallengeSolve.objects.filter(
+                user_id__in=user_ids, challenge_id__in=challenge_ids
+            ).values_list("user_id", "challenge_id", "solved_at"):
+                challenges[(user_id, challenge_id)] = Cell("done", solved_at)
+        if topic_ids:
+            runs = QuizRun.objects.filter(
+                user_id__in=user_ids, kind=QuizRun.Kind.TOPIC, topic_id__in=topic_ids
+            ).annotate(right=Count("answers", filter=Q(answers__correct=True)))
+            # The first run that passed makes the item done; any other run, tried.
+            for run in runs.order_by("finished_at").only(
+                "user_id", "topic_id", "question_ids", "finished_at"
+            ):
+                key = (run.user_id, run.topic_id)
+                passed = run.finished_at and run.right >= QUIZ_ITEM_SHARE * len(run.question_ids)
+                if passed and topics.get(key, Cell()).status != "done":
+                    topics[key] = Cell("done", run.finished_at)
+                else:
+                    topics.setdefault(key, Cell("tried"))
+        return cls(challenges, topics)
+
+    def row(self, member, items, due_at) -> MatrixRow:
+        """The member's cells for `items`, marked late when solved after `due_at`."""
+        cells = []
+        for item in items:
+            if item.challenge_id:
+                known = self.challenges.get((member.pk, item.challenge_id))
+            else:
+                known = self.topics.get((member.pk, item.quiz_topic_id))
+            cell = Cell(known.status, known.at) if known else Cell()
+            cell.late = bool(
+                due_at and cell.status == "done" and cell.at is not None and cell.at > due_at
+            )
+            cells.append(cell)
+        return MatrixRow(member, cells, items)
 
 
 # --- leaderboards -------------------------------------------------------------------------
@@ -256,13 +299,3 @@ def assignments_for(user, *, due_soon_only: bool = False):
     if due_soon_only:
         assignments = assignments.filter(due_at__gte=timezone.now())
     return assignments.order_by("due_at", "pk")
-
-
-def own_progress(assignments, user) -> dict[int, "MatrixRow"]:
-    """For each assignment, the learner's own row of its matrix (by assignment id)."""
-    rows = {}
-    for assignment in assignments:
-        matrix = progress_matrix(assignment, members_only=False, only_user=user)
-        if matrix.rows:
-            rows[assignment.pk] = matrix.rows[0]
-    return rows

@@ -271,9 +271,10 @@ class _Connection:
 
     def _pipeline_message(self) -> str:
         return (
-            f"This is request number {LIMITS.pipelined_requests + 1} on one connection. The sandbox answers at "
-            f"most {LIMITS.pipelined_requests} pipelined requests per connection (real servers cap them too), "
-            "so it answers 400 and closes. Send the rest on a new connection (a new submission)."
+            f"This is request number {LIMITS.pipelined_requests + 1} sent at once on one connection. The sandbox "
+            f"answers at most {LIMITS.pipelined_requests} pipelined requests (sent without waiting for the "
+            "answers; real servers cap them too), so it answers 400 and closes. Send the rest in a new "
+            "submission, or over TCP wait for the answers before sending more."
         )
 
     def _input_message(self) -> str:

@@ -70,9 +70,12 @@ class Reply:
 class ConnectionInfo:
     """Per-connection facts and scratch space the handler may use (e.g. a throw-away state).
 
-    `served` and `consumed` count the requests answered and bytes read so far, so the
-    handler can pass them to `process()` and connection-wide limits fall where they
-    would if the whole stream had been processed at once.
+    `served` and `consumed` count the requests answered and bytes read since the client
+    last had nothing unanswered, so the handler can pass them to `process()`: requests
+    sent back to back without waiting (pipelined) share the limits of one input, the
+    10th request and 64 KiB, where they would fall if the whole stream had been typed
+    into the editor at once. A client that waits for each answer, as most do on a
+    keep-alive connection, starts afresh with every request.
     """
 
     peer: str
@@ -175,17 +178,17 @@ class SandboxServer:
 
     async def _serve(self, reader, writer, connection: ConnectionInfo) -> None:
         loop = asyncio.get_running_loop()
-        buffer = b""
+        buffer, answered = b"", False
         while True:
             if not buffer:
                 # Between requests: wait for the first byte, or close an idle connection.
-                wait = (
-                    self.config.head_timeout if connection.served == 0 else self.config.idle_timeout
-                )
+                wait = self.config.idle_timeout if answered else self.config.head_timeout
                 chunk = await _read(reader, self.config.read_size, wait)
                 if not chunk:
                     return
                 buffer = chunk
+                # Everything sent so far is answered: this request is not pipelined.
+                connection.served = connection.consumed = 0
             started = loop.time()
             frame = frame_request(buffer) if _may_have_changed(buffer, buffer, False) else None
             continued = False
@@ -215,6 +218,7 @@ class SandboxServer:
             reply = await self._answer(request, connection)
             connection.served += reply.exchanges
             connection.consumed += len(request)
+            answered = True
             await _write(writer, reply.raw)
             if reply.close:
                 await self._linger(reader, writer)

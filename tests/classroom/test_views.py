@@ -217,3 +217,38 @@ def test_members_see_their_own_progress_on_each_assignment(client):
     assert (
         "1 of 2 done" in body and "Fetch</a>: Solved" in body and "Other</a>: Not started" in body
     )
+
+
+def test_a_members_group_page_reads_progress_in_the_same_queries_for_any_number_of_assignments(
+    client,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    learner = UserFactory()
+    group = group_with(members=[learner])
+    ChallengeFactory(slug="fetch", title="Fetch")
+    TopicFactory(slug="methods", title="Methods")
+    client.force_login(learner)
+
+    def assign(count: int) -> None:
+        for number in range(count):
+            challenge_set = set_save(
+                author=group.owner,
+                title=f"Set {Assignment.objects.count()} {number}",
+                description="",
+                items=["challenge:fetch", "quiz:methods"],
+            )
+            assignment_create(actor=group.owner, group=group, challenge_set=challenge_set)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("classroom:detail", args=[group.pk])).status_code == 200
+        return len(captured)
+
+    assign(1)
+    with_one = queries()
+    assign(5)
+    assert queries() == with_one
+    page = client.get(reverse("classroom:detail", args=[group.pk])).content.decode()
+    assert page.count("0 of 2 done") == 6

@@ -269,3 +269,18 @@ def test_no_100_continue_when_the_body_came_with_the_head_or_the_head_is_broken(
     broken = b"POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
     answer = exchange(server[1], broken)
     assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")  # no Host: refused, not continued
+
+
+def test_a_client_that_waits_for_each_answer_is_not_pipelining(server):
+    # The limit of 10 is on requests sent without waiting (above); one keep-alive
+    # connection used request by request, as browsers and curl use it, has no such limit.
+    host, port = server
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    statuses = []
+    for number in range(25):
+        connection.request("GET", f"/books/{1 + number % 6}")
+        response = connection.getresponse()
+        response.read()
+        statuses.append(response.status)
+    connection.close()
+    assert statuses == [200] * 25
