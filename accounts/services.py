@@ -103,8 +103,11 @@ def activity_record(*, user: User, at: datetime | None = None) -> int:
     """
     at = at or timezone.now()
     today = timezone.localtime(at, user.zone).date()
+    totals = totals_for(user)
+    if totals.last_active_day == today:
+        return totals.streak  # the usual case, read without taking a lock
     with transaction.atomic():
-        totals = LearnerTotals.objects.select_for_update().get(pk=totals_for(user).pk)
+        totals = LearnerTotals.objects.select_for_update().get(pk=totals.pk)
         if totals.last_active_day == today:
             return totals.streak
         ActivityDay.objects.get_or_create(user=user, day=today)

@@ -38,10 +38,11 @@ def sandbox_send(
     state, so no update is ever lost. The TCP server passes `prior_requests`
     and `prior_bytes` (what its connection already consumed).
     """
-    sandbox_state_for(user)
     for _ in range(MAX_WRITE_ATTEMPTS):
         with transaction.atomic():
-            row = SandboxState.objects.select_for_update().get(user=user)
+            row = SandboxState.objects.select_for_update().filter(user=user).first()
+            if row is None:  # the learner's first request: a fresh bookshop
+                row = sandbox_state_for(user)
             outcome = process(
                 data,
                 row.data,
