@@ -7,6 +7,9 @@ and builds the layout and the head report that `scan_head()` and
 `lint_head()` would build, without judging each line word by word. The
 fields are still judged together (Host, framing, repeats): the simple,
 faultless cases here, anything else by `lint_field_semantics()` itself.
+The per-line records (`Line`, `Field`) are only made if something asks for
+them: a plain head is judged from its names and values alone, and most
+requests are answered without a second look at their lines.
 
 Anything it does not recognise, it leaves to the full linter (it returns
 None), so it can only ever agree with it; tests/sandbox/test_fast_paths.py
