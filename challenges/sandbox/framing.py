@@ -12,6 +12,7 @@ How a TCP server mirrors `process()` on one connection:
 
     buffer = b""
     for each read:
+        if not buffer: served = consumed = 0  # all answered: what comes now is not pipelined
         buffer += read
         while (end := find_request_end(buffer)) is not None:
             outcome = process(buffer[:end], state, prior_requests=served, prior_bytes=consumed)
@@ -19,6 +20,10 @@ How a TCP server mirrors `process()` on one connection:
             served += len(outcome.exchanges); consumed += end; buffer = buffer[end:]
             if outcome.closes_connection: close
     on EOF or idle timeout: process(buffer, ...) gives the 408 or 400 a real server sends
+
+(The counts start again when everything sent is answered, so only requests
+sent without waiting share the limits on pipelining; a stream sent at once
+meets them exactly where the whole input does.)
 
 Framing a request means linting its head (a broken line or a broken head ends
 it early), so `frame_request()` hands back the layout and the lint it made

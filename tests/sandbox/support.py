@@ -2,15 +2,27 @@
 and checking that an Outcome is well-formed whatever the input was."""
 
 import json
+import os
 from datetime import UTC, datetime
 
 import h11
+from hypothesis import settings
 
 from challenges.sandbox import DIAGNOSTIC_CODES, Outcome, fresh_state, process
 from challenges.sandbox.layout import skip_empty_lines
 
 NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 REPLICA = "replica-2"
+
+
+# The properties the sandbox stands on (random bytes, mutated requests, pipelined
+# streams, TCP reads split at random points) run 10,000 examples each in CI.
+CORE_EXAMPLES = 10_000 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else None
+
+
+def core_property(test):
+    """Give a property test CORE_EXAMPLES examples in CI, the profile's number elsewhere."""
+    return settings(max_examples=CORE_EXAMPLES)(test) if CORE_EXAMPLES else test
 
 
 def crlf(text: str) -> bytes:

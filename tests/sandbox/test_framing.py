@@ -11,7 +11,7 @@ from challenges.sandbox.layout import COMPLETE
 from challenges.sandbox.server import _may_have_changed
 
 from .streams import BROKEN_REQUESTS, VALID_REQUESTS, split_points, streams
-from .support import NOW, REPLICA, crlf
+from .support import NOW, REPLICA, core_property, crlf
 
 GET = crlf("GET / HTTP/1.1\nHost: x\n\n")
 POST_ECHO = crlf("POST /echo HTTP/1.1\nHost: x\nContent-Length: 5\n\nhello")
@@ -113,6 +113,7 @@ def serve_in_reads(stream: bytes, cuts: list[int], state: dict) -> tuple[bytes, 
     return b"".join(written), state
 
 
+@core_property
 @given(st.data())
 def test_tcp_framing_gives_the_same_responses_as_the_whole_input(data):
     stream = data.draw(streams())

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from challenges.sandbox import fresh_state
 
 from .streams import mutated, streams
-from .support import assert_well_formed, build, run
+from .support import assert_well_formed, build, core_property, run
 
 STATE = fresh_state()
 
@@ -22,16 +22,19 @@ def check(raw: bytes) -> None:
     assert_well_formed(raw, outcome, STATE, state_copy)
 
 
+@core_property
 @given(st.binary(max_size=400))
 def test_any_bytes_get_well_formed_answers(raw: bytes):
     check(raw)
 
 
+@core_property
 @given(mutated())
 def test_mutated_requests_get_well_formed_answers(raw: bytes):
     check(raw)
 
 
+@core_property
 @given(streams())
 @example(b"\rHEAD /books/2 HTTP/1.1\r\nHost: x\r\n\r\n")  # a lone CR is not an empty line
 def test_pipelined_streams_get_well_formed_answers(raw: bytes):
