@@ -69,39 +69,23 @@ class Command(BaseCommand):
             self.stdout.write(exchange.response.raw.decode("latin-1"), ending="\n")
 
 
+DIAGNOSTIC_KEYS = ("code", "line", "column", "severity", "message", "rfc")
+
+
 def outcome_as_json(outcome) -> dict:
     """Return the documented JSON shape of an outcome (see README, `rawhttp --json`)."""
     return {
         "diagnostics": [
-            {
-                key: d.to_dict()[key]
-                for key in ("code", "line", "column", "severity", "message", "rfc")
-            }
-            for d in outcome.diagnostics
+            {key: getattr(d, key) for key in DIAGNOSTIC_KEYS} for d in outcome.diagnostics
         ],
         "exchanges": [
             {
-                "request": _request_json(exchange.request),
+                "request": exchange.request.to_dict() if exchange.request else None,
                 "response": {
-                    "status": exchange.response.status,
-                    "reason": exchange.response.reason,
-                    "headers": [list(pair) for pair in exchange.response.headers],
-                    "body": exchange.response.body.decode("utf-8", "replace"),
+                    **exchange.response.to_dict(),
                     "raw": exchange.response.raw.decode("latin-1"),
                 },
             }
             for exchange in outcome.exchanges
         ],
-    }
-
-
-def _request_json(request):
-    if request is None:
-        return None
-    return {
-        "method": request.method,
-        "target": request.target,
-        "http_version": request.http_version,
-        "headers": [list(pair) for pair in request.headers],
-        "body": request.body.decode("utf-8", "replace"),
     }
