@@ -125,8 +125,7 @@ class _Connection:
         next request's diagnostics may need."""
         report = lint_slice(piece, frame)
         findings = [finding.shifted(offset) for finding in report.findings]
-        if report.fatal and previous_framing is not None:
-            findings += self._notes_about_previous(report, offset, previous_framing)
+        findings += self._notes_about_previous(report, offset, previous_framing)
         request = None
         if report.fatal:
             reply = protocol_error_reply(report.fatal.code, CODES[report.fatal.code].status)
