@@ -196,26 +196,25 @@ def _not_modified_fields(validators: Validators) -> list[tuple[str, str]]:
 
 
 def _failure_detail(request: ParsedRequest, field: str, validators: Validators, what: str) -> str:
-    sent = request.header(field)
-    now_tag = f" (now {validators.etag})" if validators.etag else ""
-    if field == "If-Match" and parse_entity_tags(sent) == []:
+    sent = f"{field}: {request.header(field)}"
+    now_tag = f" (its ETag is now {validators.etag})" if validators.etag else ""
+    if field == "If-Match" and parse_entity_tags(request.header(field)) == []:
         return (
-            f'If-Match is "{sent}", which holds no entity tag: an ETag includes its double quotes, '
+            f"{sent} holds no entity tag: an ETag includes its double quotes, "
             f"as in If-Match: {validators.etag or '*'}."
         )
     if field == "If-Match":
         return (
-            f'If-Match is "{sent}", but {what} is no longer in that state{now_tag}: the precondition '
-            "failed and nothing was done. GET it again, check the change, and retry with the new ETag."
+            f"{sent} names a state that {what} is no longer in{now_tag}, so the precondition failed "
+            "and nothing was done. GET it again, check the change, and retry with the new ETag."
         )
     if field == "If-Unmodified-Since":
         changed = http_date(validators.last_modified)
         return (
-            f'If-Unmodified-Since is "{sent}", but {what} changed after that (Last-Modified: {changed}), '
-            "so the precondition failed and nothing was done. GET it again and retry."
+            f"{sent}, but {what} changed after that (Last-Modified: {changed}), so the precondition "
+            "failed and nothing was done. GET it again and retry."
         )
     return (
-        f'If-None-Match is "{sent}", which matches {what}{now_tag}. For a {request.method} that means '
-        '"only if it does not exist yet" (or "only if it changed"), so the precondition failed and '
-        "nothing was done."
+        f'{sent} matches {what}{now_tag}. For a {request.method} that means "only if it is not '
+        'there yet", so the precondition failed and nothing was done.'
     )
