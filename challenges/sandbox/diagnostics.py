@@ -51,7 +51,7 @@ CODES: dict[str, CodeInfo] = {
         "RFC 9112 §2.1", "The body starts without an empty line before it"
     ),
     # The request line.
-    "request-line-too-long": _error("RFC 9112 §3", "The request line is longer than 4 KiB", 414),
+    "request-line-too-long": _error("RFC 9112 §3", "The request line is longer than 8 KiB", 414),
     "malformed-request-line": _error(
         "RFC 9112 §3", "The first line is not METHOD SP target SP version"
     ),
