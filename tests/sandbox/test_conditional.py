@@ -228,3 +228,21 @@ def test_the_state_is_unchanged_by_a_failed_precondition():
     outcome = run(build("DELETE", "/books/1", ADA, 'If-Match: "book-1-v0"'), state)
     assert outcome.exchanges[-1].response.status == 412
     assert [book["id"] for book in outcome.state["books"]] == [1, 2, 3, 4, 5, 6]
+
+
+# If-None-Match compares with the representation the request selects
+# (§13.1.2); If-Match accepts any current one, each naming the same state.
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        (['If-None-Match: "book-1-v1-csv"'], 304),
+        (['If-None-Match: "book-1-v1"'], 200),
+        (['If-Match: "book-1-v1"'], 200),
+        (['If-Match: "book-1-v0-csv"'], 412),
+    ],
+)
+def test_a_negotiated_book_is_compared_with_its_own_representation(fields, status):
+    reply = last(build("GET", "/books/1", "Accept: text/csv", *fields))
+    assert reply.status == status
+    if status == 304:
+        assert reply.header("ETag") == '"book-1-v1-csv"' and reply.header("Vary") == "Accept"
