@@ -45,7 +45,8 @@ class Validators:
     # Entity tags of the resource's other current representations (a book's
     # CSV and HTML), which If-Match also accepts: each names the same state.
     other_etags: tuple[str, ...] = ()
-    # Fields of the 200 that a 304 must repeat: Vary, Cache-Control, ...
+    # Fields of the 200 that a 304 must repeat, such as Vary (the router
+    # adds Cache-Control to both, from the route's freshness).
     fields: tuple[tuple[str, str], ...] = ()
 
     def headers(self) -> list[tuple[str, str]]:
