@@ -28,6 +28,7 @@ _QUOTED = rb'"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])
 CHUNK_EXTENSIONS = re.compile(
     rb"(?:[ \t]*;[ \t]*" + _TOKEN + rb"(?:[ \t]*=[ \t]*(?:" + _TOKEN + rb"|" + _QUOTED + rb"))?)*"
 )
+SIZE_THEN_SOMETHING = re.compile(rb"([0-9A-Fa-f]{1,20})[ \t]*[^0-9A-Fa-f; \t].*", re.S)
 WHITESPACE_BEFORE_EXTENSION = re.compile(rb"([0-9A-Fa-f]{1,20})[ \t]+;")
 EXTENSION_GRAMMAR = (
     'A chunk extension is a ";", a name and, if it has one, "=" and a value, as in "1a;name=value": '
@@ -179,6 +180,13 @@ def _bad_size_line(line: bytes, position: int) -> Finding:
         message = (
             f'The chunk size line "{shown(content)}" ends with LF alone. Inside a chunked body the sandbox, '
             "like h11, needs CRLF after every size line and every chunk, so it answers 400. End the line with CRLF."
+        )
+    elif SIZE_THEN_SOMETHING.fullmatch(content):
+        size = SIZE_THEN_SOMETHING.fullmatch(content).group(1)
+        message = (
+            f'The chunk size line "{shown(content)}" starts with the size {shown(size)}, but what follows '
+            "is not a chunk extension, so the server cannot read the line and answers 400. After the size "
+            f"only extensions may come. {EXTENSION_GRAMMAR}"
         )
     elif not content:
         message = (

@@ -157,6 +157,7 @@ def message_of(name: str) -> str:
         ("expect-unknown", ['"fast"', "100-continue", "417"]),
         ("chunk-ext-space-before-semicolon", ['"3 ;a=b"', "allows", "token or a quoted string"]),
         ("chunk-ext-not-in-grammar", ['"3;a b"', "does not follow the grammar", '"="']),
+        ("chunk-size-still-hex", ['"3 x"', "not a chunk extension", "token or a quoted string"]),
         ("space-before-first-field", ["request line", "ignore", "400"]),
         ("connect", ["tunnel", "not a proxy", "authority-form", "RFC 9112 §3.2.3", "405"]),
     ],
