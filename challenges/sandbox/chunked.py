@@ -7,7 +7,11 @@ end of a bad size line, the two bytes after a chunk's data). Cutting there
 makes the framing independent of how a stream was split into reads.
 
 It is as strict as h11 (CRLF after every size line and every chunk), so h11
-never refuses a body this module accepted.
+never refuses a body this module accepted, with one exception the RFC
+requires: whitespace before a chunk extension's ";" (RFC 9112 §7.1.1 allows
+it, h11 refuses it). Such a body is accepted with a warning, and parse.py
+hands h11 the body with that whitespace taken out
+(`without_whitespace_before_extensions()`).
 """
 
 import re
@@ -142,9 +146,8 @@ def _extension_note(size_text: bytes, extensions: bytes, offset: int) -> list[Fi
         "and this server accepts it and ignores the extension, as servers must with extensions they do not "
         "know; but some parsers (h11 among them) refuse the line with 400, so leave the whitespace out."
     )
-    fix = plain
     return [
-        Finding("chunk-extension", offset + len(size_text), f"{problem} {EXTENSION_GRAMMAR}", fix)
+        Finding("chunk-extension", offset + len(size_text), f"{problem} {EXTENSION_GRAMMAR}", plain)
     ]
 
 
