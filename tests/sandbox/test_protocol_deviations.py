@@ -200,3 +200,23 @@ def test_an_unknown_expectation_is_answered_before_the_body_comes():
     with running_server() as (_, port):
         answer = exchange(port, head, timeout=5)
     assert answer.startswith(b"HTTP/1.1 417 Expectation Failed\r\n")
+
+
+@pytest.mark.parametrize(
+    "size_line",
+    [
+        "3 ;a",
+        "3\t;a",
+        "3  ;  a  =  b",
+        '3 ;a="x;y"',
+        "3 ;a;b=c ;d",
+        "3 ;a=b  ",
+        '3 ; a = "\\"q\\""',
+    ],
+)
+def test_every_spelling_the_grammar_allows_is_read_with_its_data(size_line):
+    raw = crlf(CHUNKED + f"{size_line}\nabc\n2 ;z\nde\n0\n\n")
+    outcome = run(raw)
+    assert statuses(outcome) == [200]
+    assert json.loads(outcome.exchanges[0].response.body)["body"] == "abcde"
+    assert [d.code for d in outcome.diagnostics] == ["chunk-extension"]
