@@ -7,7 +7,11 @@ end of a bad size line, the two bytes after a chunk's data). Cutting there
 makes the framing independent of how a stream was split into reads.
 
 It is as strict as h11 (CRLF after every size line and every chunk), so h11
-never refuses a body this module accepted.
+never refuses a body this module accepted, with one exception the RFC
+requires: whitespace before a chunk extension's ";" (RFC 9112 §7.1.1 allows
+it, h11 refuses it). Such a body is accepted with a warning, and parse.py
+hands h11 the body with that whitespace taken out
+(`without_whitespace_before_extensions()`).
 """
 
 import re
@@ -17,8 +21,24 @@ from .diagnostics import Finding, shown
 from .layout import HEAD_END, split_lines
 from .limits import LIMITS
 
-CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,20})(;[^\r\n]*)?[ \t]*\r\n")
+# A size, then anything from a ";" on (as h11 reads it), with optional
+# whitespace (BWS) before the ";", which the grammar allows and h11 does not.
+CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,20})((?:[ \t]*;[^\r\n]*)?)[ \t]*\r\n")
 TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+# RFC 9112 §7.1.1: chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ),
+# the name a token, the value a token or a quoted string.
+_TOKEN = rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+"
+_QUOTED = rb'"(?:[\t \x21\x23-\x5b\x5d-\x7e\x80-\xff]|\\[\t \x21-\x7e\x80-\xff])*"'
+CHUNK_EXTENSIONS = re.compile(
+    rb"(?:[ \t]*;[ \t]*" + _TOKEN + rb"(?:[ \t]*=[ \t]*(?:" + _TOKEN + rb"|" + _QUOTED + rb"))?)*"
+)
+SIZE_THEN_SOMETHING = re.compile(rb"([0-9A-Fa-f]{1,20})[ \t]*[^0-9A-Fa-f; \t].*", re.S)
+WHITESPACE_BEFORE_EXTENSION = re.compile(rb"([0-9A-Fa-f]{1,20})[ \t]+;")
+EXTENSION_GRAMMAR = (
+    'A chunk extension is a ";", a name and, if it has one, "=" and a value, as in "1a;name=value": '
+    "the name is a token, the value a token or a quoted string, and whitespace may stand around the "
+    '";" and the "=". Servers ignore extensions they do not know.'
+)
 CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is fine in a value
 
 
@@ -53,6 +73,7 @@ def scan_chunked(buffer: bytes, start: int) -> ChunkScan:
 def _scan(buffer: bytes, start: int) -> ChunkScan:
     position = start
     data: list[bytes] = []
+    notes: list[Finding] = []  # warnings: the body is still read
     total = 0
     while True:
         line_limit = position + LIMITS.chunk_size_line_bytes
@@ -64,12 +85,16 @@ def _scan(buffer: bytes, start: int) -> ChunkScan:
                     f"than {LIMITS.chunk_size_line_bytes} bytes without a line break, so the server gives up on "
                     "the body and answers 400. A size line is just the chunk's size in hexadecimal and CRLF."
                 )
-                return _failed(line_limit, data, Finding("bad-chunked-encoding", position, message))
-            return ChunkScan(None, b"".join(data))
+                return _failed(
+                    line_limit, data, Finding("bad-chunked-encoding", position, message), notes
+                )
+            return ChunkScan(None, b"".join(data), tuple(notes))
         line = buffer[position : newline + 1]
         match = CHUNK_SIZE_LINE.fullmatch(line)
         if not match:
-            return _failed(newline + 1, data, _bad_size_line(line, position))
+            return _failed(newline + 1, data, _bad_size_line(line, position), notes)
+        if match.group(2) and not notes:
+            notes += _extension_note(match.group(1), match.group(2), position)
         size = int(match.group(1), 16)
         total += size
         if total > LIMITS.body_bytes:
@@ -78,22 +103,77 @@ def _scan(buffer: bytes, start: int) -> ChunkScan:
                 f"sandbox's limit of {LIMITS.body_bytes}. A real server stops reading there and answers "
                 "413 Content Too Large. Send a smaller body."
             )
-            return _failed(newline + 1, data, Finding("body-too-large", position, message))
+            return _failed(newline + 1, data, Finding("body-too-large", position, message), notes)
         position = newline + 1
         if size == 0:
-            return _scan_trailer(buffer, position, data)
+            scan = _scan_trailer(buffer, position, data)
+            return ChunkScan(scan.end, scan.body, (*notes, *scan.findings)) if notes else scan
         data_end = position + size
         if len(buffer) < data_end + 2:
-            return ChunkScan(None, b"".join(data), pending=(match.group(1), position))
+            return ChunkScan(None, b"".join(data), tuple(notes), (match.group(1), position))
         if buffer[data_end : data_end + 2] != b"\r\n":
             finding = _data_not_followed_by_crlf(buffer, match.group(1), position, size)
-            return _failed(data_end + 2, data, finding)
+            return _failed(data_end + 2, data, finding, notes)
         data.append(buffer[position:data_end])
         position = data_end + 2
 
 
-def _failed(end: int, data: list[bytes], finding: Finding) -> ChunkScan:
-    return ChunkScan(end, b"".join(data), (finding,))
+def _failed(end: int, data: list[bytes], finding: Finding, notes=()) -> ChunkScan:
+    return ChunkScan(end, b"".join(data), (*notes, finding))
+
+
+def _extension_note(size_text: bytes, extensions: bytes, offset: int) -> list[Finding]:
+    """A warning about the chunk extensions after `size_text`: whitespace
+    before the ";" (allowed, but refused by parsers such as h11), or
+    extensions outside the grammar (this server ignores them; a strict one
+    refuses them). Nothing for a plain, well-formed extension."""
+    spaced = extensions[:1] in (b" ", b"\t")
+    well_formed = CHUNK_EXTENSIONS.fullmatch(extensions.rstrip(b" \t"))
+    if well_formed and not spaced:
+        return []
+    written = shown(size_text + extensions)
+    plain = size_text.decode("ascii") + extensions.strip(b" \t").decode("latin-1")
+    if not well_formed:
+        problem = (
+            f'The chunk size line "{written}" carries an extension that does not follow the grammar. '
+            "This server ignores chunk extensions, so it reads the chunk anyway, but a strict server answers 400."
+        )
+        return [
+            Finding("chunk-extension", offset + len(size_text), f"{problem} {EXTENSION_GRAMMAR}")
+        ]
+    problem = (
+        f'The chunk size line "{written}" has whitespace between the size and the ";". The grammar allows it, '
+        "and this server accepts it and ignores the extension, as servers must with extensions they do not "
+        "know; but some parsers (h11 among them) refuse the line with 400, so leave the whitespace out."
+    )
+    return [
+        Finding("chunk-extension", offset + len(size_text), f"{problem} {EXTENSION_GRAMMAR}", plain)
+    ]
+
+
+def without_whitespace_before_extensions(body: bytes) -> bytes:
+    """A chunked body that the framing accepted, with the whitespace between
+    each chunk size and its ";" taken out, so that h11 (which refuses it)
+    reads the same chunks. Everything else is left byte for byte."""
+    if not WHITESPACE_BEFORE_EXTENSION.search(body):
+        return body
+    pieces, position = [], 0
+    while True:
+        newline = body.find(b"\n", position)
+        match = CHUNK_SIZE_LINE.fullmatch(body, position, newline + 1) if newline != -1 else None
+        if match is None:
+            pieces.append(body[position:])
+            return b"".join(pieces)
+        line = body[position : newline + 1]
+        spaced = WHITESPACE_BEFORE_EXTENSION.match(line)
+        pieces.append(spaced.group(1) + line[spaced.end() - 1 :] if spaced else line)
+        size = int(match.group(1), 16)
+        position = newline + 1
+        if size == 0:
+            pieces.append(body[position:])
+            return b"".join(pieces)
+        pieces.append(body[position : position + size + 2])
+        position += size + 2
 
 
 def _bad_size_line(line: bytes, position: int) -> Finding:
@@ -103,6 +183,13 @@ def _bad_size_line(line: bytes, position: int) -> Finding:
         message = (
             f'The chunk size line "{shown(content)}" ends with LF alone. Inside a chunked body the sandbox, '
             "like h11, needs CRLF after every size line and every chunk, so it answers 400. End the line with CRLF."
+        )
+    elif SIZE_THEN_SOMETHING.fullmatch(content):
+        size = SIZE_THEN_SOMETHING.fullmatch(content).group(1)
+        message = (
+            f'The chunk size line "{shown(content)}" starts with the size {shown(size)}, but what follows '
+            "is not a chunk extension, so the server cannot read the line and answers 400. After the size "
+            f"only extensions may come. {EXTENSION_GRAMMAR}"
         )
     elif not content:
         message = (

@@ -78,9 +78,10 @@ def read_clean_head(buffer: bytes) -> tuple[HeadLayout, HeadReport] | None:
 
 def _plain_framing(method: bytes, version: str, pairs: list[tuple[bytes, bytes]]) -> Framing | None:
     """How the body is framed when the fields together are faultless in the
-    plainest way: one valid Host (or none in HTTP/1.0), no field twice, no
-    Transfer-Encoding, at most one plain Content-Length within the limit, and
-    no body on a method that gives it no meaning. None for anything else."""
+    plainest way: one valid, non-empty Host (or none in HTTP/1.0), no field
+    twice, no Transfer-Encoding, no Expect but 100-continue, at most one
+    plain Content-Length within the limit, and no body on a method that
+    gives it no meaning. None for anything else."""
     if len(pairs) > LIMITS.header_fields:
         return None
     values = {name.lower(): value for name, value in pairs}
@@ -88,9 +89,12 @@ def _plain_framing(method: bytes, version: str, pairs: list[tuple[bytes, bytes]]
         return None
     host = values.get(b"host")
     if host is not None:
-        if not HOST_VALUE.fullmatch(host):
+        if not host or not HOST_VALUE.fullmatch(host):  # an empty Host earns a warning
             return None
     elif version == "1.1":
+        return None
+    expect = values.get(b"expect")
+    if expect is not None and expect.lower() != b"100-continue":
         return None
     value = values.get(b"content-length")
     if value is None:

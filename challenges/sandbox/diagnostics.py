@@ -50,8 +50,11 @@ CODES: dict[str, CodeInfo] = {
     "body-without-blank-line": _error(
         "RFC 9112 §2.1", "The body starts without an empty line before it"
     ),
+    "whitespace-before-first-field": _error(
+        "RFC 9112 §2.2", "Whitespace between the request line and the first field"
+    ),
     # The request line.
-    "request-line-too-long": _error("RFC 9112 §3", "The request line is longer than 4 KiB", 414),
+    "request-line-too-long": _error("RFC 9112 §3", "The request line is longer than 8 KiB", 414),
     "malformed-request-line": _error(
         "RFC 9112 §3", "The first line is not METHOD SP target SP version"
     ),
@@ -65,6 +68,9 @@ CODES: dict[str, CodeInfo] = {
     "unknown-method": _error("RFC 9110 §9.1", "A method this server does not implement", 501),
     "bad-request-target": _error("RFC 9112 §3.2", "The request target is not a valid path or URL"),
     "fragment-in-target": _warning("RFC 9112 §3.2", "A #fragment in the request target"),
+    "connect-to-origin": _warning(
+        "RFC 9110 §9.3.6", "CONNECT asks for a tunnel, and this server is not a proxy"
+    ),
     "missing-http-version": _error("RFC 9112 §3", "The request line has no HTTP version"),
     "malformed-http-version": _error(
         "RFC 9112 §2.3", "The HTTP version is not written as HTTP/1.1"
@@ -100,6 +106,12 @@ CODES: dict[str, CodeInfo] = {
     "invalid-host": _error(
         "RFC 9112 §3.2", "A Host value that is not a host name with an optional port"
     ),
+    "empty-host": _warning(
+        "RFC 9112 §3.2", "An empty Host, meant only for a target without a host"
+    ),
+    "unsupported-expectation": _error(
+        "RFC 9110 §10.1.1", "An Expect value other than 100-continue", 417
+    ),
     # Body framing.
     "invalid-content-length": _error("RFC 9112 §6.3", "A Content-Length that is not a number"),
     "negative-content-length": _error("RFC 9110 §8.6", "A negative Content-Length"),
@@ -122,6 +134,9 @@ CODES: dict[str, CodeInfo] = {
         "RFC 9112 §6.1", "A Transfer-Encoding whose last coding is not chunked"
     ),
     "bad-chunked-encoding": _error("RFC 9112 §7.1", "The chunked body is not framed correctly"),
+    "chunk-extension": _warning(
+        "RFC 9112 §7.1.1", "A chunk extension with whitespace before it, or outside the grammar"
+    ),
     "incomplete-chunked-body": _error(
         "RFC 9112 §7.1", "The chunked body stops before its last chunk", 408
     ),

@@ -93,6 +93,7 @@ def lint_field_semantics(
     buffer: bytes, facts: RequestLineFacts, fields: list[Field], lines, blank_line_start: int
 ) -> tuple[list[Finding], Framing]:
     findings = _field_count(lines) + _host(facts, fields, blank_line_start) + _repeated(fields)
+    findings += _expectations(fields)
     framing_findings, framing = lint_framing(facts, fields)
     findings += framing_findings
     if facts.method in BODY_MEANINGLESS and (framing.chunked or (framing.content_length or 0) > 0):
@@ -117,12 +118,7 @@ def _folded(buffer: bytes, lines, index: int) -> Finding:
     line = lines[index]
     content = buffer[line.start : line.end]
     if index == 0:
-        message = (
-            f'The first header line "{shown(content)}" starts with whitespace. Right after the request line '
-            "that is either an old-style continuation of nothing or an attempt to hide a field, so RFC 9112 "
-            "asks servers to refuse it; this one answers 400. Remove the leading whitespace."
-        )
-        return Finding("obs-fold", line.start, message, content.strip(b" \t").decode("latin-1"))
+        return _whitespace_before_first_field(content, line)
     previous = buffer[lines[index - 1].start : lines[index - 1].end]
     joined = (previous.rstrip(b" \t") + b" " + content.strip(b" \t")).decode("latin-1")
     message = (
@@ -131,6 +127,19 @@ def _folded(buffer: bytes, lines, index: int) -> Finding:
         f'or join the lines itself, and this one refuses. Write the value on one line: "{shown(joined.encode(), 60)}".'
     )
     return Finding("obs-fold", line.start, message, joined)
+
+
+def _whitespace_before_first_field(content: bytes, line: Line) -> Finding:
+    # Not obsolete line folding: there is no field before it to continue.
+    message = (
+        f'The first header line "{shown(content)}" starts with whitespace, so it sits between the request '
+        "line and the first field, where RFC 9112 allows no whitespace. A recipient must either refuse the "
+        "request or ignore that line and every indented line after it; a server that ignores it drops the "
+        "field, one that reads it keeps it, and a field that two servers see differently can be used to "
+        "smuggle requests. This one refuses with 400. Remove the leading whitespace."
+    )
+    fix = content.strip(b" \t").decode("latin-1")
+    return Finding("whitespace-before-first-field", line.start, message, fix)
 
 
 def _judge_field_line(content: bytes, line: Line) -> tuple[Field | None, list[Finding]]:
@@ -245,7 +254,45 @@ def _host(facts: RequestLineFacts, fields: list[Field], blank_line_start: int) -
         findings.append(Finding("duplicate-host", hosts[1].line.start, message))
     if hosts and not HOST_VALUE.fullmatch(hosts[0].value):
         findings.append(_invalid_host(hosts[0]))
+    elif hosts and not hosts[0].value:
+        findings.append(_empty_host(hosts[0]))
     return findings
+
+
+def _empty_host(host: Field) -> Finding:
+    # RFC 9112 §3.3 lets a server that gets no authority use a default name
+    # or refuse; the sandbox answers, and says why a client should not rely on it.
+    message = (
+        "Host is empty. RFC 9112 keeps an empty Host for a target URI that has no authority (no host "
+        "name), and an http URL always has one, so a client should name it here. This server answers from "
+        "its default site, as RFC 9112 allows, but a server that hosts several sites cannot tell which one "
+        f'you mean and may answer 400. Write "Host: {SUGGESTED_HOST}".'
+    )
+    return Finding("empty-host", host.value_offset, message, f"Host: {SUGGESTED_HOST}")
+
+
+def _expectations(fields: list[Field]) -> list[Finding]:
+    """417 for an Expect that asks for anything but 100-continue (RFC 9110 §10.1.1)."""
+    for field in fields:
+        if field.key != b"expect":
+            continue
+        for member in field.value.split(b","):
+            expectation = member.strip(b" \t")
+            if expectation and expectation.lower() != b"100-continue":
+                return [_unmet_expectation(field, expectation, field.value.find(expectation))]
+    return []
+
+
+def _unmet_expectation(field: Field, expectation: bytes, position: int) -> Finding:
+    members = [member.strip(b" \t").lower() for member in field.value.split(b",")]
+    fix = "Expect: 100-continue" if b"100-continue" in members else None
+    message = (
+        f'Expect asks for "{shown(expectation)}". The only expectation HTTP defines is 100-continue (send '
+        "100 Continue before the body arrives); a server that meets one it does not know may answer 417 "
+        "Expectation Failed, as this one does, rather than act as if the client had asked for nothing. "
+        'Remove it, or write "Expect: 100-continue".'
+    )
+    return Finding("unsupported-expectation", field.value_offset + position, message, fix)
 
 
 def _invalid_host(host: Field) -> Finding:

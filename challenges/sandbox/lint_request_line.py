@@ -182,6 +182,8 @@ def _judge_target(words, method: bytes) -> list[Finding]:
         message, better = problem
         fix = rewritten(words, 1, better) if better else None
         findings.append(Finding("bad-request-target", offset, message, fix))
+    elif method == b"CONNECT":
+        findings.append(_connect_to_an_origin(target, words[0][0]))
     fragment = target.find(b"#")
     if fragment != -1:
         kept = target[:fragment].decode("latin-1") or "/"
@@ -194,6 +196,17 @@ def _judge_target(words, method: bytes) -> list[Finding]:
             Finding("fragment-in-target", offset + fragment, message, rewritten(words, 1, kept))
         )
     return findings
+
+
+def _connect_to_an_origin(target: bytes, offset: int) -> Finding:
+    message = (
+        f"CONNECT {shown(target)} asks a proxy to open a TCP tunnel to {shown(target)} and then pass bytes "
+        "both ways unread, which is how a browser reaches an https site through a proxy. Its target is in "
+        "authority-form, a host and a port and nothing else (RFC 9112 §3.2.3). This sandbox is an origin "
+        "server, not a proxy, so it opens no tunnel and answers 405 Method Not Allowed. Send your request "
+        'to the sandbox directly, as in "GET /books HTTP/1.1".'
+    )
+    return Finding("connect-to-origin", offset, message)
 
 
 def _target_problem(target: bytes, method: bytes) -> tuple[str, str | None] | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import h11
 
+from .chunked import without_whitespace_before_extensions
 from .limits import LIMITS
 from .messages import ParsedRequest
 
@@ -44,10 +45,12 @@ def parse_request(raw: bytes) -> ParsedRequest | ParserRejection:
         rest = connection.trailing_data[0]
         if not chunked and len(rest) == length:
             body = rest
+        elif chunked and (tidied := without_whitespace_before_extensions(rest)) is not rest:
+            body = _read_chunked_again(raw[: len(raw) - len(rest)] + tidied)
         else:
             body = _read_body(connection)
-            if body is None:
-                return _ended_early()
+        if body is None:
+            return _ended_early()
     except h11.RemoteProtocolError as error:
         return ParserRejection(str(error), error.error_status_hint)
     return ParsedRequest(
@@ -57,6 +60,17 @@ def parse_request(raw: bytes) -> ParsedRequest | ParserRejection:
         headers=headers,
         body=body,
     )
+
+
+def _read_chunked_again(raw: bytes) -> bytes | None:
+    """The body of `raw` as h11 reads it from the start. For a chunked body
+    whose size lines had whitespace before ";" (RFC 9112 §7.1.1 allows it,
+    h11 refuses it): the linter has warned about it, and the bytes h11 gets
+    have it taken out, so the request is read as the RFC says."""
+    connection = h11.Connection(h11.SERVER, max_incomplete_event_size=LIMITS.input_bytes + 1)
+    connection.receive_data(raw)
+    connection.next_event()
+    return _read_body(connection)
 
 
 def _read_body(connection: h11.Connection) -> bytes | None:

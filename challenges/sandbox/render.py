@@ -127,5 +127,8 @@ def problem_reply(status: int, detail: str, headers=(), **extensions) -> Reply:
 def protocol_error_reply(code: str, status: int) -> Reply:
     """The answer to a request the server could not read. The body names the
     code and its one-line title only, never the learner's bytes, so the same
-    mistake gets the same bytes however the input was split."""
-    return problem_reply(status, CODES[code].title + ".", code=code)
+    mistake gets the same bytes however the input was split. It is about
+    these bytes, not about a resource, so no cache may keep it."""
+    return problem_reply(
+        status, CODES[code].title + ".", headers=[("Cache-Control", "no-store")], code=code
+    )

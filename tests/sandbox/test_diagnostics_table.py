@@ -74,9 +74,14 @@ ROWS = {
     ),
     # The request line.
     "request-line-too-long": Row(
-        b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
         [414],
         [("request-line-too-long", 1, 1)],
+    ),
+    "connect-to-origin": Row(
+        crlf("CONNECT sandbox.localhost:443 HTTP/1.1\nHost: sandbox.localhost:443\n\n"),
+        [405],
+        [("connect-to-origin", 1, 1)],
     ),
     "tls-handshake": Row(
         b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", [400], [("malformed-request-line", 1, 1)]
@@ -164,7 +169,7 @@ ROWS = {
         crlf("GET / HTTP/1.1\nHost: x\nX-Note: a\n  b\n\n"), [400], [("obs-fold", 4, 1)]
     ),
     "space-after-request-line": Row(
-        crlf("GET / HTTP/1.1\n Host: x\n\n"), [400], [("obs-fold", 2, 1)]
+        crlf("GET / HTTP/1.1\n Host: x\n\n"), [400], [("whitespace-before-first-field", 2, 1)]
     ),
     "header-section-too-large": Row(
         crlf("GET / HTTP/1.1\nHost: x\nX-Big: ") + b"a" * 17000 + b"\r\n\r\n",
@@ -184,6 +189,12 @@ ROWS = {
     "missing-host": Row(crlf("GET / HTTP/1.1\n\n"), [400], [("missing-host", 2, 1)]),
     "duplicate-host": Row(
         crlf("GET / HTTP/1.1\nHost: a\nHost: b\n\n"), [400], [("duplicate-host", 3, 1)]
+    ),
+    "empty-host": Row(crlf("GET / HTTP/1.1\nHost:\n\n"), [200], [("empty-host", 2, 6)]),
+    "unknown-expectation": Row(
+        crlf("GET / HTTP/1.1\nHost: x\nExpect: 100-continue, fast\n\n"),
+        [417],
+        [("unsupported-expectation", 3, 23)],
     ),
     "url-as-host": Row(
         crlf("GET / HTTP/1.1\nHost: http://example.com/\n\n"), [400], [("invalid-host", 2, 7)]
@@ -235,6 +246,11 @@ ROWS = {
         crlf("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\nzz\n"),
         [400],
         [("bad-chunked-encoding", 5, 1)],
+    ),
+    "chunk-extension-after-whitespace": Row(
+        crlf("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n3 ;a=b\nabc\n0\n\n"),
+        [200],
+        [("chunk-extension", 5, 2)],
     ),
     "chunk-size-in-decimal": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n10\n0123456789\n0\n\n")

@@ -50,6 +50,16 @@ FIXES = {
         "0",
     ),
     "fragment-in-target": (crlf("GET /books#top HTTP/1.1\nHost: x\n\n"), "GET /books HTTP/1.1"),
+    "whitespace-before-first-field": (crlf("GET / HTTP/1.1\n  Host: x\n\n"), "Host: x"),
+    "empty-host": (crlf("GET / HTTP/1.1\nHost: \n\n"), "Host: sandbox.localhost"),
+    "unsupported-expectation": (
+        crlf("GET / HTTP/1.1\nHost: x\nExpect: 100-continue, fast\n\n"),
+        "Expect: 100-continue",
+    ),
+    "chunk-extension": (
+        crlf("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n3\t;a=b\nabc\n0\n\n"),
+        "3;a=b",
+    ),
 }
 
 
@@ -92,6 +102,13 @@ def test_each_diagnostic_offers_its_repair(raw, fix):
         ),
         (crlf("HEAD / HTTP/1.1\nHost: x\nContent-Length: 2\n\nab"), "body-on-get", "HEAD request"),
         (b"GET / HTTP/1.1\nHost: x\r\n\r\n", "bare-lf", "1 of 3 lines"),
+        (crlf("GET / HTTP/1.1\nHost: x\nExpect: fast\n\n"), "unsupported-expectation", '"fast"'),
+        (
+            crlf("CONNECT a.example:443 HTTP/1.1\nHost: a.example:443\n\n"),
+            "connect-to-origin",
+            "a.example:443",
+        ),
+        (crlf("GET / HTTP/1.1\n\tHost: x\n\n"), "whitespace-before-first-field", '"\\tHost: x"'),
     ],
 )
 def test_messages_name_what_was_written(raw, code, fragment):

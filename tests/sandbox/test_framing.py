@@ -61,7 +61,10 @@ ENDS = {
         b"GET / HTTP/1.1\r\nX: " + b"a" * 20000,
         16 + LIMITS.header_section_bytes,
     ),
-    "empty-line-flood-cut-at-limit": (b"\r\n" * 3000, LIMITS.request_line_bytes),
+    "empty-line-flood-cut-at-limit": (
+        b"\r\n" * LIMITS.request_line_bytes,
+        LIMITS.request_line_bytes,
+    ),
 }
 
 

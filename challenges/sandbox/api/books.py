@@ -11,7 +11,7 @@ from urllib.parse import quote_plus
 
 from ..limits import LIMITS
 from ..messages import Reply
-from ..render import http_date, json_body, problem_reply
+from ..render import json_body, problem_reply
 from .auth import require_identity
 from .catalog import (
     CONTENT_TYPES,
@@ -39,7 +39,7 @@ from .common import (
     read_only,
     unsupported_media_type,
 )
-from .conditional import evaluate_preconditions, parse_entity_tags
+from .conditional import Validators, precondition_reply
 from .negotiation import choose_media_type
 
 MERGE_PATCH = "application/merge-patch+json"
@@ -111,23 +111,26 @@ def get_book(call: Call) -> Reply:
     variant = _negotiate(call)
     if isinstance(variant, Reply):
         return variant
-    tag, modified = entity_tag(book, variant), last_modified(book, call.now)
-    headers = [
-        VARY,
-        ("ETag", tag),
-        ("Last-Modified", http_date(modified)),
-        ("Cache-Control", "max-age=60"),
-    ]
-    verdict = evaluate_preconditions(call.request, [tag], modified)
-    if verdict == 304:
-        return Reply(304, headers)
-    if verdict == 412:
-        return problem_reply(
-            412, "If-Match does not match this book's current ETag.", headers=[VARY]
-        )
-    headers.insert(1, ("Content-Type", CONTENT_TYPES[variant]))
+    validators = _validators(call, book, variant)
+    refusal = precondition_reply(call.request, validators, f"book {book['id']}")
+    if refusal:
+        return refusal
+    # Cache-Control comes from the route (see router.py), on the 304 as well.
+    headers = [VARY, ("Content-Type", CONTENT_TYPES[variant]), *validators.headers()]
     body = json_body(public(book)) if variant == "json" else render_book(book, variant)
     return Reply(200, headers, body)
+
+
+def _validators(call: Call, book: dict, variant: str = "json") -> Validators:
+    """The book's validators: the variant's tag, with the other variants'
+    tags, which name the same state, for If-Match."""
+    tag = entity_tag(book, variant)
+    return Validators(
+        etag=tag,
+        last_modified=last_modified(book, call.now),
+        other_etags=tuple(other for other in all_entity_tags(book) if other != tag),
+        fields=(VARY,),
+    )
 
 
 def replace_book(call: Call) -> Reply:
@@ -212,22 +215,7 @@ def _json_body_refusal(call: Call, accepted: str, advertise: str) -> Reply | Non
 
 
 def _precondition_refusal(call: Call, book: dict) -> Reply | None:
-    if not evaluate_preconditions(
-        call.request, all_entity_tags(book), last_modified(book, call.now)
-    ):
-        return None
-    if_match = call.request.header("If-Match")
-    if if_match is not None and parse_entity_tags(if_match) == []:
-        detail = (
-            f'If-Match is "{if_match}", which holds no entity tag: an ETag includes its double quotes, '
-            f"as in If-Match: {entity_tag(book)}."
-        )
-    else:
-        detail = (
-            f"The precondition failed: the book is now at {entity_tag(book)}, so it is not in the state "
-            "your request expected. GET it again, check the change, and retry with the new ETag."
-        )
-    return problem_reply(412, detail, headers=[("ETag", entity_tag(book))])
+    return precondition_reply(call.request, _validators(call, book), f"book {book['id']}")
 
 
 def _negotiate(call: Call) -> str | Reply:

@@ -15,7 +15,7 @@ from ..messages import Reply
 from ..render import problem_reply
 from .catalog import find_book
 from .common import TEXT, Call, read_only
-from .conditional import parse_entity_tags
+from .conditional import Validators, precondition_reply, range_applies
 
 # Public-domain openings of the six sample books (ids 1 to 6).
 EXCERPTS = {
@@ -43,9 +43,12 @@ def get_excerpt(call: Call) -> Reply:
             404, f"There is no excerpt for book {call.params['id']}; books 1 to 6 have one."
         )
     text = EXCERPTS[book["id"]].encode("utf-8")
-    tag = f'"excerpt-{book["id"]}"'
-    headers = [("Content-Type", TEXT), ("Accept-Ranges", "bytes"), ("ETag", tag)]
-    wanted = _requested_range(call, tag, len(text))
+    validators = Validators(etag=f'"excerpt-{book["id"]}"')
+    refusal = precondition_reply(call.request, validators, f"the excerpt of book {book['id']}")
+    if refusal:
+        return refusal
+    headers = [("Content-Type", TEXT), ("Accept-Ranges", "bytes"), *validators.headers()]
+    wanted = _requested_range(call, validators, len(text))
     if wanted is None:
         return Reply(200, headers, text)
     if isinstance(wanted, str):
@@ -58,15 +61,13 @@ def get_excerpt(call: Call) -> Reply:
     return Reply(206, headers, text[first : last + 1])
 
 
-def _requested_range(call: Call, tag: str, size: int) -> tuple[int, int] | str | None:
+def _requested_range(call: Call, validators: Validators, size: int) -> tuple[int, int] | str | None:
     """(first, last) byte positions to send; why the range cannot be
-    satisfied (a phrase for the 416's detail); or None for the whole text."""
-    value = call.request.header("Range")
-    if value is None or call.request.method != "GET":  # Range is defined for GET only
+    satisfied (a phrase for the 416's detail); or None for the whole text:
+    Range is defined for GET only, and a stale If-Range asks for all of it."""
+    if not range_applies(call.request, validators):
         return None
-    if_range = call.request.header("If-Range")
-    if if_range is not None and parse_entity_tags(if_range) != [(False, tag)]:
-        return None  # the client's copy is stale (or dated): send it all
+    value = call.request.header("Range")
     unit, _, specs = value.partition("=")
     if unit.strip().lower() != "bytes" or "," in specs:
         return None

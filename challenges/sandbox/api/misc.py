@@ -5,6 +5,7 @@ from ..limits import LIMITS
 from ..messages import Reply
 from ..render import REASONS, problem_reply, reason_for
 from .common import Call, json_reply, read_only, text_reply
+from .freshness import NO_STORE, PERMANENT_REDIRECT, TEMPORARY_REDIRECT
 
 # Fields a status code is incomplete without (RFC 9110 §15, RFC 6585).
 REQUIRED_FIELDS = {
@@ -18,6 +19,7 @@ REQUIRED_FIELDS = {
 }
 NO_CONTENT_STATUSES = (204, 205, 304)
 MOVED = {"/old-books": 301, "/tmp-redirect": 307, "/catalog": 308}
+PERMANENT = (301, 308)
 
 
 @read_only
@@ -99,6 +101,11 @@ def moved(call: Call) -> Reply:
     return _redirect(MOVED[call.request.path], "/books" + ("?" + query if query else ""))
 
 
+# Every request to /limited counts, so no answer may be reused by a cache:
+# a reused 200 would hide a count, a reused 429 a window that has ended.
+COUNTED = ("Cache-Control", NO_STORE)
+
+
 def limited(call: Call) -> Reply:
     window = call.state["rate_limit"]
     limit, length = LIMITS.rate_limit_requests, LIMITS.rate_limit_window_seconds
@@ -111,14 +118,14 @@ def limited(call: Call) -> Reply:
         return problem_reply(
             429,
             f"You have used all {limit} requests of this {length}-second window. Wait for Retry-After seconds.",
-            headers=[("Retry-After", str(reset)), *_rate_headers(limit, 0, reset)],
+            headers=[("Retry-After", str(reset)), *_rate_headers(limit, 0, reset), COUNTED],
         )
     window["count"] += 1
     remaining = limit - window["count"]
     return json_reply(
         200,
         {"message": "Request counted.", "remaining": remaining},
-        _rate_headers(limit, remaining, reset),
+        [*_rate_headers(limit, remaining, reset), COUNTED],
     )
 
 
@@ -132,4 +139,9 @@ def _rate_headers(limit: int, remaining: int, reset: int) -> list[tuple[str, str
 
 
 def _redirect(code: int, location: str) -> Reply:
-    return text_reply(code, f"{reason_for(code)}: see {location}\n", [("Location", location)])
+    lifetime = PERMANENT_REDIRECT if code in PERMANENT else TEMPORARY_REDIRECT
+    return text_reply(
+        code,
+        f"{reason_for(code)}: see {location}\n",
+        [("Location", location), ("Cache-Control", lifetime)],
+    )

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from ..messages import ParsedRequest, Reply
 from ..render import problem_reply
 from ..state import snapshot
-from . import auth, books, excerpts, misc, orders
+from . import auth, books, excerpts, freshness, misc, orders
 from .common import Call
 
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -34,6 +34,8 @@ class Resource:
     methods: dict[str, Handler] = field(default_factory=dict)
     any_method: Handler | None = None  # answers every method itself (echo, redirects)
     options_fields: tuple[tuple[str, str], ...] = ()
+    # Cache-Control for answers to GET and HEAD that have none (see freshness.py).
+    lifetime: str = freshness.NO_STORE
 
     @property
     def allow(self) -> str:
@@ -46,11 +48,12 @@ def _resource(path: str, **kwargs) -> Resource:
 
 
 ROUTES = (
-    _resource(r"/", methods={"GET": misc.index}),
+    _resource(r"/", methods={"GET": misc.index}, lifetime=freshness.INDEX),
     _resource(
         r"/books",
         methods={"GET": books.list_books, "POST": books.create_book},
         options_fields=(("Accept-Post", "application/json"),),
+        lifetime=freshness.BOOK_LIST,
     ),
     _resource(
         r"/books/(?P<id>[0-9]{1,9})",
@@ -61,8 +64,13 @@ ROUTES = (
             "DELETE": books.delete_book,
         },
         options_fields=(("Accept-Patch", books.MERGE_PATCH),),
+        lifetime=freshness.BOOK,
     ),
-    _resource(r"/books/(?P<id>[0-9]{1,9})/excerpt", methods={"GET": excerpts.get_excerpt}),
+    _resource(
+        r"/books/(?P<id>[0-9]{1,9})/excerpt",
+        methods={"GET": excerpts.get_excerpt},
+        lifetime=freshness.EXCERPT,
+    ),
     _resource(
         r"/login",
         methods={"POST": auth.login},
@@ -75,8 +83,13 @@ ROUTES = (
         r"/orders",
         methods={"GET": orders.list_orders, "POST": orders.create_order},
         options_fields=(("Accept-Post", "application/json"),),
+        lifetime=freshness.ORDER_LIST,
     ),
-    _resource(r"/orders/(?P<id>[0-9]{1,9})", methods={"GET": orders.get_order}),
+    _resource(
+        r"/orders/(?P<id>[0-9]{1,9})",
+        methods={"GET": orders.get_order},
+        lifetime=freshness.ORDER,
+    ),
     _resource(r"/limited", methods={"GET": misc.limited}),
     _resource(r"/teapot", methods={"GET": misc.teapot}),
     _resource(
@@ -111,15 +124,28 @@ def respond(
 ) -> tuple[Reply, dict]:
     """The bookshop's answer to one request, and the state after it: `state`
     itself when nothing could change, else a changed copy. `state` is never
-    changed, so when a handler raises, the state before it is still whole."""
+    changed, so when a handler raises, the state before it is still whole.
+    Every answer a cache could reuse says for how long (see freshness.py)."""
+    reply, state, lifetime = _answer(request, state, now, lint_codes)
+    return freshness.with_freshness(reply, request.method, lifetime), state
+
+
+def _answer(
+    request: ParsedRequest, state: dict, now: datetime, lint_codes: tuple[str, ...]
+) -> tuple[Reply, dict, str]:
+    """The handler's reply, the state after it, and the Cache-Control its resource gives successful reads."""
     if request.method == "CONNECT":
-        return problem_reply(
-            405,
-            "CONNECT asks a proxy to open a tunnel, and this server is not a proxy.",
-            headers=[("Allow", SERVER_METHODS)],
-        ), state
+        return (
+            problem_reply(
+                405,
+                "CONNECT asks a proxy to open a tunnel, and this server is not a proxy.",
+                headers=[("Allow", SERVER_METHODS)],
+            ),
+            state,
+            freshness.NO_STORE,
+        )
     if request.path == "*":
-        return Reply(204, [("Allow", SERVER_METHODS)]), state
+        return Reply(204, [("Allow", SERVER_METHODS)]), state, freshness.NO_STORE
     path = unquote(request.path)
     resource, params = LITERAL_ROUTES.get(path), {}
     if resource is None:
@@ -129,8 +155,9 @@ def respond(
                 resource, params = candidate, match.groupdict()
                 break
         else:
-            return _not_found(path), state
-    return _dispatch(resource, Call(request, state, now, params, lint_codes))
+            return _not_found(path), state, freshness.NO_STORE
+    reply, state = _dispatch(resource, Call(request, state, now, params, lint_codes))
+    return reply, state, resource.lifetime
 
 
 def _dispatch(resource: Resource, call: Call) -> tuple[Reply, dict]:
