@@ -4,6 +4,13 @@ exchanged to (passed, a sentence for the learner).
 A check's scope says what it looks at: a request, a response, a whole
 exchange (its diagnostics), the step (all its exchanges and the previous
 step's response), or the learner's sandbox state after the step.
+
+Checks judge what a message means, never its bytes (semantics.py reads the
+values): field names ignore case, values are read with their field's grammar
+(media types, entity tags, dates, token lists), and a target in absolute form
+names the same resource as its origin form. Only the diagnostic checks
+(no_errors, no_diagnostic, has_diagnostic) look at the exact bytes, through
+the linter; a challenge that relies on them says so in its brief.
 """
 
 from __future__ import annotations
@@ -15,8 +22,18 @@ from dataclasses import dataclass
 
 from .messages import Exchange, ParsedRequest, Response
 from .render import reason_for
+from .semantics import (
+    accept_quality,
+    auth_scheme,
+    cookie_value,
+    field_values_mean_the_same,
+    http_date,
+    origin_form,
+    parse_entity_tags,
+    tag_matches,
+)
 
-__all__ = ["CHECKS", "COMMON_OPTIONAL", "CheckDef", "Context"]
+__all__ = ["CHECKS", "COMMON_OPTIONAL", "CheckDef", "Context", "chosen_exchanges"]
 
 
 @dataclass(frozen=True)
@@ -115,14 +132,16 @@ def _request_method(request: ParsedRequest, spec):
     "request_target",
     scope="request",
     optional=("is", "matches"),
-    doc="The request-target is exactly `is`, or matches the regular expression `matches`.",
+    doc="The request-target names the resource `is`, or its path and query match the regular "
+    "expression `matches` (origin form or absolute form alike, RFC 9112 §3.2).",
 )
 def _request_target(request: ParsedRequest, spec):
+    sent = origin_form(request.target)
     if "is" in spec:
-        ok = request.target == spec["is"]
+        ok = sent is not None and sent == origin_form(spec["is"])
         wanted = spec["is"]
     else:
-        ok = re.fullmatch(spec["matches"], request.target) is not None
+        ok = sent is not None and re.fullmatch(spec["matches"], sent) is not None
         wanted = f"a target like {spec['matches']}"
     if ok:
         return True, f"Your request-target {request.target} is the right one."
@@ -172,17 +191,24 @@ def _request_header_absent(request: ParsedRequest, spec):
     "request_header_equals",
     scope="request",
     required=("name", "is"),
-    doc="The header's value is exactly `is` (case-insensitive when `ignore_case: true`).",
+    doc="The header's value means `is`, read with the field's grammar (media types, entity tags, "
+    "dates, token lists; a Content-Type may add parameters such as charset). Other fields "
+    "compare exactly, or case-insensitively with `ignore_case: true`.",
     optional=("ignore_case",),
 )
 def _request_header_equals(request: ParsedRequest, spec):
     value = request.header(spec["name"])
     if value is None:
         return False, f"Your request has no {spec['name']} header; it should be {spec['is']}."
-    same = value.lower() == spec["is"].lower() if spec.get("ignore_case") else value == spec["is"]
-    if same:
+    if _same_value(spec["name"], value, spec["is"], spec.get("ignore_case", False)):
         return True, f"Your {spec['name']} header is {value}."
     return False, f"Your {spec['name']} header is {value}, but it should be {spec['is']}."
+
+
+def _same_value(name: str, value: str, wanted: str, ignore_case: bool = False) -> bool:
+    if ignore_case and field_values_mean_the_same(name, value.lower(), wanted.lower()):
+        return True
+    return field_values_mean_the_same(name, value, wanted)
 
 
 @_check(
@@ -198,6 +224,89 @@ def _request_header_matches(request: ParsedRequest, spec):
     if re.search(spec["pattern"], value, re.IGNORECASE):
         return True, f"Your {spec['name']} header ({value}) has what this step needs."
     return False, f"Your {spec['name']} header is {value}, which is not what this step needs."
+
+
+@_check(
+    "request_accepts",
+    scope="request",
+    required=("type",),
+    doc="The request's Accept makes media type `type` acceptable: the most specific range that "
+    "matches it has a weight above 0 (RFC 9110 §12.5.1; q=0 means not acceptable).",
+)
+def _request_accepts(request: ParsedRequest, spec):
+    accept = request.header("Accept")
+    if accept is None:
+        return False, f"Your request has no Accept header naming {spec['type']}."
+    if accept_quality(accept, spec["type"]) > 0:
+        return True, f"Your Accept ({accept}) welcomes {spec['type']}."
+    return False, f"Your Accept is {accept}, which does not make {spec['type']} acceptable."
+
+
+@_check(
+    "request_accept_prefers",
+    scope="request",
+    required=("type", "over"),
+    doc="The request's Accept gives `type` a higher weight than `over`, and `over` a weight "
+    "above 0: both are acceptable, `type` preferred.",
+)
+def _request_accept_prefers(request: ParsedRequest, spec):
+    accept = request.header("Accept")
+    if accept is None:
+        return False, f"Your request has no Accept header; it should prefer {spec['type']}."
+    first, second = accept_quality(accept, spec["type"]), accept_quality(accept, spec["over"])
+    if first > second > 0:
+        return True, (
+            f"Your Accept weighs {spec['type']} at {first:g} and {spec['over']} at {second:g}: "
+            f"{spec['type']} is preferred, {spec['over']} still welcome."
+        )
+    if second == 0:
+        return (
+            False,
+            f"Your Accept gives {spec['over']} weight 0, which means it is not acceptable at all.",
+        )
+    return False, (
+        f"Your Accept weighs {spec['type']} at {first:g} and {spec['over']} at {second:g}, "
+        f"so it does not prefer {spec['type']}."
+    )
+
+
+@_check(
+    "request_auth_scheme",
+    scope="request",
+    required=("is",),
+    doc="The request's Authorization uses scheme `is` (case-insensitive, RFC 9110 §11.1) and "
+    "carries credentials after it.",
+)
+def _request_auth_scheme(request: ParsedRequest, spec):
+    found = auth_scheme(request.header("Authorization"))
+    if found is None:
+        return False, f"Your request has no Authorization header using {spec['is']}."
+    scheme, credentials = found
+    if scheme != spec["is"].lower():
+        return (
+            False,
+            f"Your Authorization uses the {scheme} scheme, but this step needs {spec['is']}.",
+        )
+    if not credentials:
+        return False, f"Your Authorization names {spec['is']} but carries no credentials after it."
+    return True, f"Your Authorization uses the {spec['is']} scheme."
+
+
+@_check(
+    "request_cookie",
+    scope="request",
+    required=("name",),
+    optional=("matches",),
+    doc="The request's Cookie field carries a cookie called `name` (whose value fully matches "
+    "the regular expression `matches`, if given), wherever it is among the pairs.",
+)
+def _request_cookie(request: ParsedRequest, spec):
+    value = cookie_value(request.header_values("Cookie"), spec["name"])
+    if value is None:
+        return False, f"Your request sends no {spec['name']} cookie."
+    if "matches" in spec and re.fullmatch(spec["matches"], value) is None:
+        return False, f"Your {spec['name']} cookie is {value}, which is not what this step expects."
+    return True, f"Your request sends the {spec['name']} cookie back."
 
 
 @_check(
@@ -256,11 +365,12 @@ def _response_header_present(response: Response, spec):
     "response_header_equals",
     scope="response",
     required=("name", "is"),
-    doc="The response header's value is exactly `is`.",
+    doc="The response header's value means `is`, read with the field's grammar (as for "
+    "request_header_equals).",
 )
 def _response_header_equals(response: Response, spec):
     value = response.header(spec["name"])
-    if value == spec["is"]:
+    if value is not None and _same_value(spec["name"], value, spec["is"]):
         return True, f"The response says {spec['name']}: {value}."
     return False, f"The response's {spec['name']} is {value or '(missing)'}, not {spec['is']}."
 
@@ -343,7 +453,9 @@ def _no_errors(exchange: Exchange, spec):
     if not errors:
         return True, "Your request is well-formed: the server found no error in it."
     first = errors[0]
-    return False, f"Line {first.line}, column {first.column}: {first.message}"
+    more = len(errors) - 1
+    others = f" That is the first of {more + 1} errors, each marked on its line." if more else ""
+    return False, f"Line {first.line}, column {first.column}: {first.message}{others}"
 
 
 @_check(
@@ -392,27 +504,67 @@ def _request_count(context: Context, spec):
     "request_header_equals_previous_response_header",
     scope="step",
     required=("request", "response"),
-    doc="This step's request header `request` repeats the previous step's response header `response` (e.g. If-None-Match = ETag).",
+    doc="This step's request header `request` refers to the previous step's response header "
+    "`response` (e.g. If-None-Match to ETag). Entity tags are compared as the condition does: "
+    "weakly for If-None-Match, strongly for If-Match, in a list or alone; `*` names no version, "
+    "so it does not count. Dates compare as moments, in any HTTP-date format. `exchange` picks "
+    "the request(s), as for request checks.",
 )
 def _echo_previous(context: Context, spec):
     if context.previous is None:
         return False, "There is no earlier response to compare with: do the previous step first."
     wanted = context.previous.response.header(spec["response"])
-    request = context.exchanges[-1].request if context.exchanges else None
-    sent = request.header(spec["request"]) if request else None
     if wanted is None:
         return False, f"The previous response had no {spec['response']} header to send back."
-    if sent == wanted:
-        return True, f"Your {spec['request']} repeats the server's {spec['response']} ({wanted})."
+    chosen = chosen_exchanges(context.exchanges, spec.get("exchange", "last"))
+    if isinstance(chosen, str):
+        return False, chosen
+    outcomes = [_echoes(exchange.request, spec, wanted) for exchange in chosen]
+    if spec.get("exchange") == "any":
+        return next((o for o in outcomes if o[0]), outcomes[-1])
+    return next((o for o in outcomes if not o[0]), outcomes[-1])
+
+
+def chosen_exchanges(exchanges: list[Exchange], which) -> list[Exchange] | str:
+    """The exchanges `which` names ("last", "any", "all" or a number), or why there are none."""
+    if not exchanges:
+        return "Nothing was sent in this step yet."
+    if isinstance(which, int):
+        if which > len(exchanges):
+            return f"This step looks at request {which}, but you sent only {len(exchanges)}."
+        return [exchanges[which - 1]]
+    return exchanges if which in ("any", "all") else [exchanges[-1]]
+
+
+def _echoes(request: ParsedRequest | None, spec, wanted: str) -> tuple[bool, str]:
+    name, source = spec["request"], spec["response"]
+    sent = request.header(name) if request else None
     if sent is None:
         return (
             False,
-            f"Your request has no {spec['request']} header; send the {spec['response']} from the previous response ({wanted}).",
+            f"Your request has no {name} header; send the {source} from the previous response ({wanted}).",
         )
-    return (
-        False,
-        f"Your {spec['request']} is {sent}, but the previous response's {spec['response']} was {wanted}.",
-    )
+    if _refers_to(name, sent, wanted):
+        return True, f"Your {name} ({sent}) refers to the server's {source} ({wanted})."
+    if sent.strip() == "*":
+        return False, (
+            f"Your {name} is *, which stands for any version at all, not the one the server "
+            f"named; send its {source} ({wanted})."
+        )
+    return False, f"Your {name} is {sent}, but the previous response's {source} was {wanted}."
+
+
+def _refers_to(name: str, sent: str, wanted: str) -> bool:
+    key = name.lower()
+    if key in ("if-match", "if-none-match"):
+        tags, current = parse_entity_tags(sent), parse_entity_tags(wanted)
+        if not isinstance(tags, list) or not isinstance(current, list) or len(current) != 1:
+            return False
+        return any(tag_matches(tag, current[0], strong=key == "if-match") for tag in tags)
+    if key in ("if-modified-since", "if-unmodified-since"):
+        moment = http_date(sent)
+        return moment is not None and moment == http_date(wanted)
+    return _same_value(name, sent, wanted)
 
 
 @_check(
@@ -427,7 +579,7 @@ def _same_as_previous(context: Context, spec):
         return False, "There is no earlier response to compare with: do the previous step first."
     before = context.previous.response.header(spec["name"])
     now = context.exchanges[-1].response.header(spec["name"]) if context.exchanges else None
-    if before is not None and now == before:
+    if before is not None and now is not None and _same_value(spec["name"], now, before):
         return (
             True,
             f"Both responses carry {spec['name']}: {now}: the server answered the retry with the same result.",

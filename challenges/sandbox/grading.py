@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .checks import CHECKS, COMMON_OPTIONAL, CheckDef, Context
+from .checks import CHECKS, COMMON_OPTIONAL, CheckDef, Context, chosen_exchanges
 from .messages import Exchange
 
 __all__ = ["CHECKS", "CheckResult", "StepResult", "Verdict", "check_problem", "grade_step", "grade"]
@@ -119,15 +119,10 @@ def _run(spec: dict, context: Context) -> CheckResult:
 
 
 def _on_exchanges(definition: CheckDef, spec: dict, exchanges: list[Exchange]) -> tuple[bool, str]:
-    if not exchanges:
-        return False, "Nothing was sent in this step yet."
     which = spec.get("exchange", "last")
-    if isinstance(which, int):
-        if which > len(exchanges):
-            return False, f"This step looks at request {which}, but you sent only {len(exchanges)}."
-        chosen = [exchanges[which - 1]]
-    else:
-        chosen = exchanges if which in ("any", "all") else [exchanges[-1]]
+    chosen = chosen_exchanges(exchanges, which)
+    if isinstance(chosen, str):
+        return False, chosen
     outcomes = [_on_exchange(definition, spec, exchange) for exchange in chosen]
     if which == "any":
         return next((o for o in outcomes if o[0]), outcomes[-1])
