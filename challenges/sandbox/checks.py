@@ -484,6 +484,22 @@ def _has_diagnostic(exchange: Exchange, spec):
 
 
 @_check(
+    "request_header_refers_to_response_header",
+    scope="exchange",
+    required=("request", "response"),
+    doc="The request's header `request` refers to its own response's header `response` (e.g. "
+    "If-None-Match to the ETag that a 304 carries), compared as "
+    "request_header_equals_previous_response_header compares.",
+)
+def _refers_to_own_response(exchange: Exchange, spec):
+    wanted = exchange.response.header(spec["response"])
+    if wanted is None:
+        return False, f"The response has no {spec['response']} header to compare with."
+    passed, message = _echoes(exchange.request, spec, wanted)
+    return passed, message.replace("the previous response", "the response")
+
+
+@_check(
     "request_count",
     scope="step",
     optional=("is", "min", "max"),

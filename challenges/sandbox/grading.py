@@ -67,6 +67,9 @@ def check_problem(spec) -> str | None:
         {"is", "matches", "in"} & params
     ):
         return f"check {spec['check']!r} needs 'is' (or 'matches'/'in')"
+    grammar = _has_grammar(spec)
+    if grammar:
+        return grammar
     exchange = spec.get("exchange", "last")
     if not (exchange in ("last", "any", "all") or (isinstance(exchange, int) and exchange >= 1)):
         return "exchange must be 'last', 'any', 'all' or a request number from 1"
@@ -76,6 +79,27 @@ def check_problem(spec) -> str | None:
                 re.compile(spec[key])
             except re.error as error:
                 return f"{key} is not a valid regular expression: {error}"
+    return None
+
+
+# A regular expression sees bytes; these request fields have a grammar, and a
+# check of their own that reads it (q=0, scheme case, cookie order, *, W/ ...).
+_READ_WITH_GRAMMAR = {
+    "accept": "request_accepts or request_accept_prefers",
+    "authorization": "request_auth_scheme",
+    "content-type": "request_header_equals (it compares media types by meaning)",
+    "cookie": "request_cookie",
+    "if-match": "request_header_equals_previous_response_header",
+    "if-none-match": "request_header_equals_previous_response_header",
+}
+
+
+def _has_grammar(spec: dict) -> str | None:
+    field = str(spec.get("name", "")).lower()
+    if spec["check"] == "request_header_matches" and field in _READ_WITH_GRAMMAR:
+        return f"a pattern cannot read {spec['name']} by meaning; use {_READ_WITH_GRAMMAR[field]}"
+    if spec["check"] == "response_header_matches" and field == "content-type":
+        return "a pattern cannot read Content-Type by meaning; use response_header_equals"
     return None
 
 

@@ -119,6 +119,8 @@ def _passed(challenge: dict, requests: list[str]) -> bool:
         ("methods-patch-merge", 2, "If-Match: <<previous.header.ETag>>", "If-Match: *"),
         # A weak tag never matches strongly: If-Match needs the ETag itself.
         ("methods-put-replace", 2, "If-Match: <<", "If-Match: W/<<"),
+        # `*` says "any version", not "the version I hold".
+        ("codes-304-not-modified", 1, 'If-None-Match: "book-3-v1"', "If-None-Match: *"),
         # Step 1 logs in as Grace, not as anybody.
         ("stateless-any-replica", 1, '"grace","password":"hopper"', '"ada","password":"lovelace"'),
     ],

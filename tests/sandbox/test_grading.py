@@ -137,6 +137,26 @@ POST_JSON = build(
             False,
             "no session cookie",
         ),
+        (
+            build("GET", "/books/1", 'If-None-Match: "x", W/"book-1-v1"'),
+            {
+                "check": "request_header_refers_to_response_header",
+                "request": "If-None-Match",
+                "response": "ETag",
+            },
+            True,
+            "refers to the server's ETag",
+        ),
+        (
+            build("GET", "/books/1", "If-None-Match: *"),
+            {
+                "check": "request_header_refers_to_response_header",
+                "request": "If-None-Match",
+                "response": "ETag",
+            },
+            False,
+            "any version at all",
+        ),
         (GET_BOOK, {"check": "response_status", "is": 200}, True, "200 OK"),
         (
             GET_BOOK,
@@ -290,6 +310,18 @@ def test_verdict_needs_at_least_one_step():
         ({"check": "request_target", "matches": "("}, "not a valid regular expression"),
         ({"check": "response_status", "is": 200, "exchange": 0}, "exchange must be"),
         ("response_status", "a check must be a mapping"),
+        (
+            {"check": "request_header_matches", "name": "accept", "pattern": "text/csv"},
+            "use request_accepts",
+        ),
+        (
+            {"check": "request_header_matches", "name": "Authorization", "pattern": "^Basic"},
+            "use request_auth_scheme",
+        ),
+        (
+            {"check": "response_header_matches", "name": "Content-Type", "pattern": "^text/csv"},
+            "use response_header_equals",
+        ),
     ],
 )
 def test_bad_check_specs_are_explained(spec, problem):
