@@ -317,8 +317,8 @@ def test_each_rewrite_alone_keeps_the_solution_passing(challenge, name):
 
 
 # Each example replays a whole challenge (1 to 3 steps through the sandbox,
-# a few milliseconds). Under HYPOTHESIS_PROFILE=ci, 100 examples for each of
-# the 44 challenges take about 20 s of CPU (about a minute on a loaded
+# a few milliseconds). Under HYPOTHESIS_PROFILE=ci, 100 examples for every
+# challenge (66 today) take about 20 s of CPU (about a minute on a loaded
 # 2-core machine); CI runs the suite twice.
 EXAMPLES = 100 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 8
 
