@@ -117,7 +117,9 @@ def _request_header_equals(request: ParsedRequest, spec):
     "request_header_matches",
     scope="request",
     required=("name", "pattern"),
-    doc="The header's value matches the regular expression `pattern` (case-insensitive).",
+    doc="The header's value matches the regular expression `pattern` (case-insensitive). Only for "
+    "fields without a grammar of their own: Accept, Authorization, Content-Type, Cookie, If-Match "
+    "and If-None-Match have checks that read them by meaning (check_problem refuses a pattern).",
 )
 def _request_header_matches(request: ParsedRequest, spec):
     value = request.header(spec["name"])
@@ -281,7 +283,8 @@ def _response_header_equals(response: Response, spec):
     "response_header_matches",
     scope="response",
     required=("name", "pattern"),
-    doc="The response header's value matches the regular expression `pattern` (case-insensitive).",
+    doc="The response header's value matches the regular expression `pattern` (case-insensitive); "
+    "for Content-Type use response_header_equals, which reads media types.",
 )
 def _response_header_matches(response: Response, spec):
     value = response.header(spec["name"])
