@@ -12,6 +12,8 @@ and RFC 9112 make meaningless:
 - an extra field the challenge does not talk about (§5.1: unknown fields are ignored);
 - a charset parameter on Content-Type (§8.3.1: parameters are allowed; JSON ignores it);
 - media types in another case (§8.3.1: type and subtype are case-insensitive);
+- the authentication scheme, connection options, transfer codings and the
+  host name in another case (§11.1, §7.6.1, §10.1.4; RFC 3986 §3.2.2);
 - the request-target in absolute form (RFC 9112 §3.2.2: a server must accept it);
 - entity tags as lists, or weak where weak comparison applies (§13.1.1, §13.1.2);
 - HTTP-dates in the obsolete formats a recipient must still accept (§5.6.7).
@@ -174,6 +176,20 @@ def media_type_case(message: Message, rng: random.Random) -> Message:
     return _map_values(message, ("content-type", "accept"), recase)
 
 
+def token_case(message: Message, rng: random.Random) -> Message:
+    """Values that HTTP reads case-insensitively: the authentication scheme
+    (§11.1), connection options (§7.6.1), transfer codings (§10.1.4) and the
+    host name (RFC 3986 §3.2.2)."""
+    style = rng.choice([str.upper, str.title, _random_case(rng)])
+
+    def scheme(value: str) -> str:
+        name, space, credentials = value.partition(" ")
+        return style(name) + space + credentials
+
+    message = _map_values(message, ("authorization",), scheme)
+    return _map_values(message, ("connection", "transfer-encoding", "host"), style)
+
+
 def absolute_form(message: Message, rng: random.Random) -> Message:
     method, target, version = message.request_line.split(" ")
     if not target.startswith("/"):
@@ -234,6 +250,7 @@ REWRITES = {
         extra_field,
         charset,
         media_type_case,
+        token_case,
         absolute_form,
         entity_tag_forms,
         date_format,
