@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .checks import CHECKS, COMMON_OPTIONAL, CheckDef, Context
+from .checks import CHECKS, COMMON_OPTIONAL, CheckDef, Context, chosen_exchanges
 from .messages import Exchange
 
 __all__ = ["CHECKS", "CheckResult", "StepResult", "Verdict", "check_problem", "grade_step", "grade"]
@@ -67,6 +67,9 @@ def check_problem(spec) -> str | None:
         {"is", "matches", "in"} & params
     ):
         return f"check {spec['check']!r} needs 'is' (or 'matches'/'in')"
+    grammar = _has_grammar(spec)
+    if grammar:
+        return grammar
     exchange = spec.get("exchange", "last")
     if not (exchange in ("last", "any", "all") or (isinstance(exchange, int) and exchange >= 1)):
         return "exchange must be 'last', 'any', 'all' or a request number from 1"
@@ -76,6 +79,27 @@ def check_problem(spec) -> str | None:
                 re.compile(spec[key])
             except re.error as error:
                 return f"{key} is not a valid regular expression: {error}"
+    return None
+
+
+# A regular expression sees bytes; these request fields have a grammar, and a
+# check of their own that reads it (q=0, scheme case, cookie order, *, W/ ...).
+_READ_WITH_GRAMMAR = {
+    "accept": "request_accepts or request_accept_prefers",
+    "authorization": "request_auth_scheme",
+    "content-type": "request_header_equals (it compares media types by meaning)",
+    "cookie": "request_cookie",
+    "if-match": "request_header_equals_previous_response_header",
+    "if-none-match": "request_header_equals_previous_response_header",
+}
+
+
+def _has_grammar(spec: dict) -> str | None:
+    field = str(spec.get("name", "")).lower()
+    if spec["check"] == "request_header_matches" and field in _READ_WITH_GRAMMAR:
+        return f"a pattern cannot read {spec['name']} by meaning; use {_READ_WITH_GRAMMAR[field]}"
+    if spec["check"] == "response_header_matches" and field == "content-type":
+        return "a pattern cannot read Content-Type by meaning; use response_header_equals"
     return None
 
 
@@ -119,15 +143,10 @@ def _run(spec: dict, context: Context) -> CheckResult:
 
 
 def _on_exchanges(definition: CheckDef, spec: dict, exchanges: list[Exchange]) -> tuple[bool, str]:
-    if not exchanges:
-        return False, "Nothing was sent in this step yet."
     which = spec.get("exchange", "last")
-    if isinstance(which, int):
-        if which > len(exchanges):
-            return False, f"This step looks at request {which}, but you sent only {len(exchanges)}."
-        chosen = [exchanges[which - 1]]
-    else:
-        chosen = exchanges if which in ("any", "all") else [exchanges[-1]]
+    chosen = chosen_exchanges(exchanges, which)
+    if isinstance(chosen, str):
+        return False, chosen
     outcomes = [_on_exchange(definition, spec, exchange) for exchange in chosen]
     if which == "any":
         return next((o for o in outcomes if o[0]), outcomes[-1])

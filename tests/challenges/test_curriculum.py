@@ -88,3 +88,64 @@ def test_curriculum_size_and_spread():
     per_topic = Counter(challenge["topic"] for challenge in CHALLENGES)
     assert len(per_topic) >= 6 and min(per_topic.values()) >= 3, per_topic
     assert any(len(challenge["steps"]) > 1 for challenge in CHALLENGES)
+
+
+BY_SLUG = {challenge["slug"]: challenge for challenge in CHALLENGES}
+
+
+def _with(slug: str, step: int, old: str, new: str) -> list[str]:
+    """The challenge's solution with `old` replaced by `new` in step `step` (from 1)."""
+    requests = list(BY_SLUG[slug]["solution"])
+    assert old in requests[step - 1], (slug, old)
+    requests[step - 1] = requests[step - 1].replace(old, new)
+    return requests
+
+
+def _passed(challenge: dict, requests: list[str]) -> bool:
+    results = play(challenge, requests)
+    return len(results) == len(challenge["steps"]) and all(
+        result.passed for step in results for result in step
+    )
+
+
+@pytest.mark.parametrize(
+    "slug, step, old, new",
+    [
+        # q=0 means "not acceptable": CSV is then no fallback at all.
+        ("headers-accept-quality", 1, "text/csv;q=0.5", "text/csv;q=0"),
+        ("headers-accept-csv", 1, "Accept: text/csv", "Accept: text/csv;q=0, */*;q=0.1"),
+        # If-Match: * matches any version, so it skips the lost-update check.
+        ("methods-put-replace", 2, "If-Match: <<previous.header.ETag>>", "If-Match: *"),
+        ("methods-patch-merge", 2, "If-Match: <<previous.header.ETag>>", "If-Match: *"),
+        # A weak tag never matches strongly: If-Match needs the ETag itself.
+        ("methods-put-replace", 2, "If-Match: <<", "If-Match: W/<<"),
+        # `*` says "any version", not "the version I hold".
+        ("codes-304-not-modified", 1, 'If-None-Match: "book-3-v1"', "If-None-Match: *"),
+        # Step 1 logs in as Grace, not as anybody.
+        ("stateless-any-replica", 1, '"grace","password":"hopper"', '"ada","password":"lovelace"'),
+    ],
+)
+def test_graders_are_not_looser_than_their_briefs(slug, step, old, new):
+    assert _passed(BY_SLUG[slug], BY_SLUG[slug]["solution"])
+    assert not _passed(BY_SLUG[slug], _with(slug, step, old, new))
+
+
+def test_lost_update_needs_the_etag_from_both_editors():
+    """Editor A sending `If-Match: *` would still win, and B still lose: the
+    grader must not take that for the lost-update protection."""
+    requests = list(BY_SLUG["caching-lost-update"]["solution"])
+    requests[1] = requests[1].replace("If-Match: <<previous.header.ETag>>", "If-Match: *", 1)
+    assert not _passed(BY_SLUG["caching-lost-update"], requests)
+
+
+def test_briefs_say_what_http_says():
+    replica = BY_SLUG["stateless-any-replica"]["brief"]
+    assert "everything needed travels" not in replica and "store" in replica
+    redirect = BY_SLUG["codes-redirect-follow"]["brief"]
+    assert "Fetch standard" in redirect and "old clients" not in redirect
+    forbidden = BY_SLUG["codes-403-forbidden"]["brief"]
+    assert (
+        "I know\n      who you are" not in forbidden
+        and "without knowing who is asking" in " ".join(forbidden.split())
+    )
+    assert "RateLimit-Remaining" not in BY_SLUG["codes-429-retry-after"]["brief"]

@@ -98,6 +98,13 @@ def test_removed_challenge_is_retired_not_deleted(tmp_path):
         (('    starter: ""\n', '    starter: ""\n    colour: red\n'), "unknown field(s): colour"),
         (("slug: first-get", "slug: First_GET"), "slug must be lowercase"),
         (("brief: Fetch the list of books.", "brief: [oops"), "YAML syntax error"),
+        (
+            (
+                "{check: request_method, is: GET}",
+                "{check: request_header_matches, name: Accept, pattern: text/csv}",
+            ),
+            "check 1: a pattern cannot read Accept by meaning; use request_accepts",
+        ),
     ],
 )
 def test_bad_files_name_the_file_and_entry_and_load_nothing(tmp_path, change, problem):

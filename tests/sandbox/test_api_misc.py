@@ -69,7 +69,12 @@ def test_limited_answers_429_with_retry_after_once_the_window_is_spent():
     state = fresh_state()
     outcome = run(build("GET", "/limited") * 6, state)
     assert statuses(outcome) == [200, 200, 200, 200, 200, 429]
-    assert outcome.exchanges[4].response.header("RateLimit-Remaining") == "0"
+    first, fifth = outcome.exchanges[0].response, outcome.exchanges[4].response
+    assert first.header("RateLimit-Policy") == '"per-minute";q=5;w=60'
+    assert first.header("RateLimit") == '"per-minute";r=4;t=60'
+    assert fifth.header("RateLimit") == '"per-minute";r=0;t=60'
+    assert outcome.exchanges[5].response.header("RateLimit") == '"per-minute";r=0;t=60'
+    assert first.header("RateLimit-Remaining") is None  # the draft's retired name
     refused = outcome.exchanges[5].response
     assert refused.header("Retry-After") == "60"
     later = (

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from challenges.sandbox import fresh_state
+from challenges.sandbox import Diagnostic, fresh_state
 from challenges.sandbox.grading import CHECKS, check_problem, grade, grade_step
+from challenges.sandbox.semantics import http_date
 
 from .support import build, crlf, run
 
@@ -87,6 +88,74 @@ POST_JSON = build(
             {"check": "request_body_contains", "text": "Herbert"},
             True,
             "contains Herbert",
+        ),
+        (
+            build("GET", "/books", "Accept: text/html, text/csv;q=0.5"),
+            {"check": "request_accepts", "type": "text/csv"},
+            True,
+            "welcomes text/csv",
+        ),
+        (
+            build("GET", "/books", "Accept: text/html, text/csv;q=0"),
+            {"check": "request_accepts", "type": "text/csv"},
+            False,
+            "does not make text/csv acceptable",
+        ),
+        (
+            build("GET", "/books", "Accept: text/csv;q=0.5, TEXT/HTML"),
+            {"check": "request_accept_prefers", "type": "text/html", "over": "text/csv"},
+            True,
+            "text/html is preferred",
+        ),
+        (
+            build("GET", "/books", "Accept: text/html;q=0.5, text/csv;q=0.5"),
+            {"check": "request_accept_prefers", "type": "text/html", "over": "text/csv"},
+            False,
+            "does not prefer text/html",
+        ),
+        (
+            build("GET", "/me", "Authorization: basic Z3JhY2U6aG9wcGVy"),
+            {"check": "request_auth_scheme", "is": "Basic"},
+            True,
+            "Basic scheme",
+        ),
+        (
+            build("GET", "/me", "Authorization: Bearer"),
+            {"check": "request_auth_scheme", "is": "Bearer"},
+            False,
+            "carries no credentials",
+        ),
+        (
+            build("GET", "/me", "Cookie: theme=dark; session=ab12"),
+            {"check": "request_cookie", "name": "session", "matches": "[0-9a-f]+"},
+            True,
+            "sends the session cookie",
+        ),
+        (
+            GET_BOOK,
+            {"check": "request_cookie", "name": "session"},
+            False,
+            "no session cookie",
+        ),
+        (
+            build("GET", "/books/1", 'If-None-Match: "x", W/"book-1-v1"'),
+            {
+                "check": "request_header_refers_to_response_header",
+                "request": "If-None-Match",
+                "response": "ETag",
+            },
+            True,
+            "refers to the server's ETag",
+        ),
+        (
+            build("GET", "/books/1", "If-None-Match: *"),
+            {
+                "check": "request_header_refers_to_response_header",
+                "request": "If-None-Match",
+                "response": "ETag",
+            },
+            False,
+            "any version at all",
         ),
         (GET_BOOK, {"check": "response_status", "is": 200}, True, "200 OK"),
         (
@@ -241,6 +310,18 @@ def test_verdict_needs_at_least_one_step():
         ({"check": "request_target", "matches": "("}, "not a valid regular expression"),
         ({"check": "response_status", "is": 200, "exchange": 0}, "exchange must be"),
         ("response_status", "a check must be a mapping"),
+        (
+            {"check": "request_header_matches", "name": "accept", "pattern": "text/csv"},
+            "use request_accepts",
+        ),
+        (
+            {"check": "request_header_matches", "name": "Authorization", "pattern": "^Basic"},
+            "use request_auth_scheme",
+        ),
+        (
+            {"check": "response_header_matches", "name": "Content-Type", "pattern": "^text/csv"},
+            "use response_header_equals",
+        ),
     ],
 )
 def test_bad_check_specs_are_explained(spec, problem):
@@ -274,3 +355,131 @@ def test_counts_read_naturally():
     exchanges, state = _step(GET_BOOK)
     (result,) = grade_step([{"check": "request_count", "min": 6}], exchanges, state)
     assert result.message == "You sent 1 request in this step; it needs at least 6."
+
+
+def _one(raw: bytes, spec: dict, state=None, previous=None):
+    exchanges, state = _step(raw, state)
+    (result,) = grade_step([spec], exchanges, state, previous)
+    return result
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/books/1", "http://sandbox.localhost/books/1", "HTTP://SANDBOX.LOCALHOST:80/books/%31"],
+)
+def test_a_target_in_absolute_form_names_the_same_resource(target):
+    raw = build("GET", target)
+    assert _one(raw, {"check": "request_target", "is": "/books/1"}).passed
+    assert _one(raw, {"check": "request_target", "matches": r"/books/[0-9]+"}).passed
+    assert not _one(raw, {"check": "request_target", "is": "/books/2"}).passed
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "Application/JSON", "application/json; charset=UTF-8"]
+)
+def test_content_type_is_read_as_a_media_type(content_type):
+    raw = build("POST", "/books", f"content-type: {content_type}", body='{"title": "Dune"}')
+    spec = {"check": "request_header_equals", "name": "Content-Type", "is": "application/json"}
+    assert _one(raw, spec).passed
+
+
+def test_response_media_type_and_directives_are_read_by_meaning():
+    csv = build("GET", "/books", "Accept: text/csv")
+    assert _one(
+        csv, {"check": "response_header_equals", "name": "Content-Type", "is": "TEXT/CSV"}
+    ).passed
+    assert not _one(
+        csv, {"check": "response_header_equals", "name": "Content-Type", "is": "text/html"}
+    ).passed
+    spec = {"check": "response_header_equals", "name": "cache-control", "is": "MAX-AGE=60"}
+    assert _one(GET_BOOK, spec).passed
+
+
+def _revalidation(field: str, value_of):
+    state = fresh_state()
+    first, state = _step(GET_BOOK, state)
+    etag = first[-1].response.header("ETag")
+    spec = {
+        "check": "request_header_equals_previous_response_header",
+        "request": field,
+        "response": "ETag",
+    }
+    return lambda text: _one(
+        build("GET", "/books/1", f"{field}: {value_of(text, etag)}"), spec, state, first[-1]
+    )
+
+
+@pytest.mark.parametrize(
+    "sent, passed",
+    [
+        ("{etag}", True),
+        ("W/{etag}", True),  # If-None-Match compares weakly
+        ('"x", {etag}', True),
+        ('{etag} , "y"', True),
+        ('"x"', False),
+        ("*", False),  # stands for any version: it does not say which one you hold
+    ],
+)
+def test_if_none_match_refers_to_the_etag_by_weak_comparison(sent, passed):
+    result = _revalidation("If-None-Match", lambda text, etag: text.format(etag=etag))(sent)
+    assert result.passed is passed, result.message
+
+
+@pytest.mark.parametrize(
+    "sent, passed",
+    [("{etag}", True), ('"x", {etag}', True), ("W/{etag}", False), ("*", False)],
+)
+def test_if_match_refers_to_the_etag_by_strong_comparison(sent, passed):
+    result = _revalidation("If-Match", lambda text, etag: text.format(etag=etag))(sent)
+    assert result.passed is passed, result.message
+    if sent == "*":
+        assert "any version" in result.message
+
+
+def test_if_modified_since_may_use_any_http_date_format():
+    state = fresh_state()
+    first, state = _step(GET_BOOK, state)
+    stamp = http_date(first[-1].response.header("Last-Modified"))
+    rfc850 = stamp.strftime("%A, %d-%b-%y %H:%M:%S GMT")
+    spec = {
+        "check": "request_header_equals_previous_response_header",
+        "request": "If-Modified-Since",
+        "response": "Last-Modified",
+    }
+    raw = build("GET", "/books/1", f"If-Modified-Since: {rfc850}")
+    assert _one(raw, spec, state, first[-1]).passed
+
+
+def test_the_echo_check_looks_at_the_requests_exchange_picks():
+    state = fresh_state()
+    first, state = _step(GET_BOOK, state)
+    etag = first[-1].response.header("ETag")
+    both, state = _step(
+        build("GET", "/books/1", "If-None-Match: *")
+        + build("GET", "/books/1", f"If-None-Match: {etag}"),
+        state,
+    )
+    spec = {
+        "check": "request_header_equals_previous_response_header",
+        "request": "If-None-Match",
+        "response": "ETag",
+    }
+    results = grade_step(
+        [{**spec, "exchange": "all"}, {**spec, "exchange": 2}, {**spec, "exchange": "any"}],
+        both,
+        state,
+        first[-1],
+    )
+    assert [r.passed for r in results] == [False, True, True]
+
+
+def test_no_errors_says_how_many_errors_there_are():
+    (exchange,), state = _step(b"get /books HTTP/1.1\r\nHost: x\r\n\r\n")
+    second = Diagnostic(
+        "space-before-colon", 3, 7, "error", "No space before a colon.", "RFC 9112 §5.1"
+    )
+    exchange.diagnostics.append(second)
+    (result,) = grade_step([{"check": "no_errors"}], [exchange], state)
+    assert not result.passed
+    assert result.message.startswith("Line 1, column 1:")
+    assert result.message.endswith("That is the first of 2 errors, each marked on its line.")

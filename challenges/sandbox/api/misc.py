@@ -118,23 +118,29 @@ def limited(call: Call) -> Reply:
         return problem_reply(
             429,
             f"You have used all {limit} requests of this {length}-second window. Wait for Retry-After seconds.",
-            headers=[("Retry-After", str(reset)), *_rate_headers(limit, 0, reset), COUNTED],
+            headers=[("Retry-After", str(reset)), *_rate_headers(limit, length, 0, reset), COUNTED],
         )
     window["count"] += 1
     remaining = limit - window["count"]
     return json_reply(
         200,
         {"message": "Request counted.", "remaining": remaining},
-        [*_rate_headers(limit, remaining, reset), COUNTED],
+        [*_rate_headers(limit, length, remaining, reset), COUNTED],
     )
 
 
-def _rate_headers(limit: int, remaining: int, reset: int) -> list[tuple[str, str]]:
-    # The field names of the IETF RateLimit draft's earlier revisions, which many APIs send.
+RATE_POLICY = "per-minute"
+
+
+def _rate_headers(limit: int, window: int, remaining: int, reset: int) -> list[tuple[str, str]]:
+    """The fields of the IETF httpapi RateLimit draft (draft-ietf-httpapi-ratelimit-headers,
+    revisions 08 to 11): structured-field lists naming one policy. RateLimit-Policy
+    gives its quota (q) and window in seconds (w); RateLimit the requests remaining
+    (r) and the seconds until the window ends (t). The draft's earlier revisions
+    used RateLimit-Limit, -Remaining and -Reset instead."""
     return [
-        ("RateLimit-Limit", str(limit)),
-        ("RateLimit-Remaining", str(remaining)),
-        ("RateLimit-Reset", str(reset)),
+        ("RateLimit-Policy", f'"{RATE_POLICY}";q={limit};w={window}'),
+        ("RateLimit", f'"{RATE_POLICY}";r={remaining};t={reset}'),
     ]
 
 
