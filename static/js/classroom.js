@@ -73,8 +73,8 @@
     items.forEach(function (item, index) {
       var up = item.querySelector("[data-move='up']");
       var down = item.querySelector("[data-move='down']");
-      up.disabled = index === 0;
-      down.disabled = index === items.length - 1;
+      if (up) up.disabled = index === 0;
+      if (down) down.disabled = index === items.length - 1;
     });
   }
 
