@@ -117,7 +117,12 @@ def progress_matrix(
         assignment,
         items,
         [
-            progress.row(m.user, items, assignment.due_at, since=_since(assignment, m.joined_at))
+            progress.row(
+                m.user,
+                items,
+                assignment.due_at,
+                since=had_assignment_since(assignment, m.joined_at),
+            )
             for m in memberships
         ],
     )
@@ -155,13 +160,13 @@ def own_progress(assignments, user) -> dict[int, MatrixRow]:
             user,
             items_by_set[assignment.challenge_set_id],
             assignment.due_at,
-            since=_since(assignment, joined.get(assignment.group_id)),
+            since=had_assignment_since(assignment, joined.get(assignment.group_id)),
         )
         for assignment in assignments
     }
 
 
-def _since(assignment: Assignment, joined_at) -> datetime:
+def had_assignment_since(assignment: Assignment, joined_at) -> datetime:
     """Work solved before this moment was done before the learner had the assignment."""
     return max(assignment.created_at, joined_at) if joined_at else assignment.created_at
 

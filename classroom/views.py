@@ -119,7 +119,10 @@ def join(request, join_code: str = ""):
     if request.method == "GET" and join_code:
         return render(request, "classroom/join.html", {"join_code": join_code})
     if request.method != "POST":
-        return render(request, "classroom/join.html", {"join_code": join_code}, status=405)
+        # The form to type a code in, with the 405 and Allow header a form target owes the client.
+        refused = render(request, "classroom/join.html", {"join_code": join_code}, status=405)
+        refused["Allow"] = "GET, POST" if join_code else "POST"
+        return refused
     form = JoinForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Type the join code you were given.")

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from challenges.models import Submission
 from classroom.models import Assignment, Membership, SetItem
-from classroom.selectors import progress_matrix
+from classroom.selectors import had_assignment_since, progress_matrix
 from classroom.views import _fragment, _instructor_membership
 from quiz.models import QuizRun
 
@@ -88,7 +88,15 @@ def cell(request, group_id: int, assignment_id: int, username: str, item_id: int
     )
     if learner is None:
         raise Http404("No such member.")
-    context = {"assignment": assignment, "item": item, "learner": learner}
+    joined_at = learner.memberships.filter(group=membership.group).values_list(
+        "joined_at", flat=True
+    )
+    context = {
+        "assignment": assignment,
+        "item": item,
+        "learner": learner,
+        "since": had_assignment_since(assignment, joined_at.first()),
+    }
     if item.challenge_id:
         context["submissions"] = (
             Submission.objects.filter(user=learner, challenge=item.challenge)

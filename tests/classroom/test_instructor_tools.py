@@ -276,3 +276,26 @@ def test_a_404_is_a_page_of_the_site(client, settings):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "There is nothing at this address" in response.content.decode()
+
+
+def test_the_cell_marks_attempts_from_before_the_assignment(client, owner):
+    from challenges.models import Challenge
+    from challenges.submissions import challenge_submit
+
+    learner = UserFactory(display_name="Early Eve")
+    group, assignment = _assigned(owner, members=[learner])
+    challenge = Challenge.objects.get(slug="fetch")
+    challenge_submit(user=learner, challenge=challenge, data=b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    Membership.objects.filter(user=learner).update(joined_at=timezone.now() + timedelta(hours=1))
+    item = assignment.challenge_set.items.get(challenge=challenge)
+    url = reverse("classroom:cell", args=[group.pk, assignment.pk, learner.username, item.pk])
+    page = client.get(url).content.decode()
+    assert "(earlier: before Early Eve had this assignment)" in page
+
+
+def test_a_join_address_without_a_code_says_which_methods_it_takes(client, owner):
+    response = client.get(reverse("classroom:join"))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert 'name="join_code"' in response.content.decode()
+    link = client.put(reverse("classroom:join_link", args=["ABCDEFGH"]))
+    assert link.status_code == 405 and link["Allow"] == "GET, POST"

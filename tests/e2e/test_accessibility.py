@@ -182,7 +182,7 @@ def _anonymous_pages(tour):
     tour.check(page, "sign-up with an empty form")
 
 
-def _learner_pages(tour, site):
+def _learner_pages(tour, site, settings):
     page = tour.context(site["learner"].username)
     group, assignment = site["group"], site["assignment"]
     for path, name in [
@@ -201,7 +201,9 @@ def _learner_pages(tour, site):
         (f"/challenges/{site['challenge'].slug}/history/", "challenge history"),
     ]:
         tour.visit(page, path, name)
+    debug, settings.DEBUG = settings.DEBUG, False  # the site's own 404 page, not Django's debug one
     tour.visit(page, "/no-such-page/", "404 page", status=404)
+    settings.DEBUG = debug
 
     tour.visit(page, f"/challenges/{site['other_challenge'].slug}/", "a challenge")
     page.get_by_label("Your raw request").fill("")
@@ -254,12 +256,14 @@ def _instructor_pages(tour, site):
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-def test_no_serious_or_critical_violations_on_any_page(browser, live_server, mode, tmp_path):
+def test_no_serious_or_critical_violations_on_any_page(
+    browser, live_server, settings, mode, tmp_path
+):
     site = _site()
     tour = Tour(browser, live_server, mode, tmp_path)
     try:
         _anonymous_pages(tour)
-        _learner_pages(tour, site)
+        _learner_pages(tour, site, settings)
         _instructor_pages(tour, site)
     finally:
         tour.close()
