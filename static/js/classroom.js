@@ -25,9 +25,13 @@
     return count + " more column" + (count === 1 ? "" : "s") + " to the " + side;
   }
 
+  // Elements already set up. Not a data- attribute: htmx's history snapshots keep those,
+  // and a restored page must be set up again.
+  var ready = new WeakSet();
+
   function watchMatrix(wrap) {
-    if (wrap.dataset.watched) return;
-    wrap.dataset.watched = "yes";
+    if (ready.has(wrap)) return;
+    ready.add(wrap);
     var note = document.getElementById("matrix-more");
     function update() {
       var hidden = hiddenColumns(wrap);
@@ -97,8 +101,8 @@
   }
 
   function setupSetForm(form) {
-    if (form.dataset.ready) return;
-    form.dataset.ready = "yes";
+    if (ready.has(form)) return;
+    ready.add(form);
     var list = form.querySelector("[data-order]");
     var filter = form.querySelector("#item-filter");
     var count = form.querySelector("[data-filter-count]");
@@ -171,7 +175,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     setup(document);
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    setup(document);
+  ["htmx:afterSettle", "htmx:historyRestore"].forEach(function (name) {
+    document.addEventListener(name, function () {
+      setup(document);
+    });
   });
 })();

@@ -32,14 +32,19 @@
 
   apply(stored());
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function showToggle() {
     var select = document.getElementById("theme-choice");
     if (!select) return;
     select.value = stored();
     select.closest(".theme-choice").hidden = false;
-    select.addEventListener("change", function () {
-      apply(select.value);
-      remember(select.value);
-    });
+  }
+
+  document.addEventListener("DOMContentLoaded", showToggle);
+  // htmx's Back restores the page from a snapshot of its HTML, which drops the <select>'s value.
+  document.addEventListener("htmx:historyRestore", showToggle);
+  document.addEventListener("change", function (event) {
+    if (event.target.id !== "theme-choice") return;
+    apply(event.target.value);
+    remember(event.target.value);
   });
 })();

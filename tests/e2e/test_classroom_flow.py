@@ -204,6 +204,7 @@ def test_set_authoring_filters_and_orders_items_by_keyboard(page):
 
 def test_leaderboard_tabs_set_the_address_and_back_returns(page):
     group, _, _ = _group_page(page)
+    page.get_by_label("Colours").select_option("dark")
     tabs = page.get_by_role("navigation", name="Period")
     tabs.get_by_role("link", name="This week").click()
     expect(page).to_have_url(re.compile(rf"/groups/{group.pk}/\?period=week$"))
@@ -214,6 +215,7 @@ def test_leaderboard_tabs_set_the_address_and_back_returns(page):
         page.get_by_role("navigation", name="Period").get_by_role("link", name="All time")
     ).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("heading", name="HTTP 101", level=1)).to_be_visible()
+    expect(page.get_by_label("Colours")).to_have_value("dark")  # the restored page knows it
     page.goto(f"/groups/{group.pk}/?period=week")  # a bookmark
     expect(tabs.get_by_role("link", name="This week")).to_have_attribute("aria-current", "page")
 
@@ -243,3 +245,18 @@ def test_a_learner_opens_every_item_of_an_assignment_quiz_included(page):
     page.get_by_role("button", name="Quiz: Methods (start a run)").click()
     page.wait_for_url("**/quiz/runs/**")
     expect(page.get_by_text("Question 1 of 3")).to_be_visible()
+
+
+def test_matrix_sort_sets_the_address_and_the_page_still_works_after_back(page):
+    group, assignment, _ = _group_page(page, members=("Ada", "Bo"), items=7)
+    url = f"/groups/{group.pk}/assignments/{assignment.pk}/"
+    page.goto(url)
+    page.get_by_role("link", name="progress").click()
+    expect(page).to_have_url(re.compile(r"\?sort=progress$"))
+    expect(page.locator("#matrix")).to_contain_text("Sort by: name · progress")
+    page.go_back()
+    expect(page).to_have_url(re.compile(rf"{url}$"))
+    expect(page.get_by_role("link", name="progress")).to_be_visible()
+    note = page.locator("#matrix-more")
+    page.locator(".matrix-wrap").evaluate("wrap => { wrap.scrollLeft = wrap.scrollWidth; }")
+    expect(note).to_have_text(re.compile(r"more columns? to the left"))
