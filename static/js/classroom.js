@@ -122,6 +122,7 @@
         list.closest("[data-order-wrap]").hidden = false;
         box.focus();
         announce(form, labelOf(item) + " added as item " + list.children.length + ".");
+        if (filter) filter.dispatchEvent(new Event("input")); // its group may now be empty
       });
     });
 
