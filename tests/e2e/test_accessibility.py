@@ -2,8 +2,8 @@
 
 Every page (anonymous, learner and instructor), and every error state a form can show, is
 checked in three colour modes: the system's light scheme, the system's dark scheme, and dark
-chosen with the in-page toggle over a light system. Each mode uses one browser context per
-persona, logged in once, so the whole tour stays within a minute or so.
+chosen with the in-page toggle over a light system. The site is built once; each mode uses
+one browser context per persona, logged in once, so the whole tour stays near a minute.
 
 axe-core is vendored (tests/e2e/vendor/axe.min.js; vendor/README.md says how to update it)
 and injected as an init script, which the site's Content-Security-Policy does not block.
@@ -215,7 +215,9 @@ def _learner_pages(tour, site, settings):
         page.get_by_role("button", name="Grade my last TCP requests").click()
     page.wait_for_timeout(200)
     tour.check(page, "grade with no TCP requests")
-    page.get_by_role("button", name=re.compile(r"^Reveal hint 1")).click()
+    reveal = page.get_by_role("button", name=re.compile(r"^Reveal hint \d"))
+    if reveal.count():  # an earlier mode of the tour may have revealed them all
+        reveal.click()
     page.locator(".hint").first.wait_for()
     tour.visit(page, f"/challenges/{site['other_challenge'].slug}/", "a challenge with a hint")
 
@@ -255,19 +257,19 @@ def _instructor_pages(tour, site):
     tour.check(page, "confirmation dialog")
 
 
-@pytest.mark.parametrize("mode", list(MODES))
-def test_no_serious_or_critical_violations_on_any_page(
-    browser, live_server, settings, mode, tmp_path
-):
-    site = _site()
-    tour = Tour(browser, live_server, mode, tmp_path)
-    try:
-        _anonymous_pages(tour)
-        _learner_pages(tour, site, settings)
-        _instructor_pages(tour, site)
-    finally:
-        tour.close()
-    assert tour.problems == [], "\n".join(tour.problems)
+def test_no_serious_or_critical_violations_on_any_page(browser, live_server, settings, tmp_path):
+    site = _site()  # once: loading the curriculum is the slow part, and no visit changes it
+    problems = []
+    for mode in MODES:
+        tour = Tour(browser, live_server, mode, tmp_path)
+        try:
+            _anonymous_pages(tour)
+            _learner_pages(tour, site, settings)
+            _instructor_pages(tour, site)
+        finally:
+            tour.close()
+        problems += tour.problems
+    assert problems == [], "\n".join(problems)
 
 
 def test_the_nesting_check_finds_a_paragraph_in_a_paragraph():
