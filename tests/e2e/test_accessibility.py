@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.services import xp_award
-from challenges.models import Challenge
+from challenges.models import Challenge, Submission
 from challenges.submissions import challenge_submit
 from classroom.services import assignment_create, set_save
 from tests.factories import PASSWORD, QuestionFactory, TopicFactory, UserFactory, group_with
@@ -79,26 +79,32 @@ def _nested_blocks(html: str) -> list[str]:
 class Tour:
     """Visits pages in one mode and collects every blocking violation with where it was."""
 
-    def __init__(self, browser, live_server, mode, tmp_path):
+    def __init__(self, browser, live_server, mode, tmp_path, sessions=None):
         self.browser, self.base, self.mode = browser, live_server.url, mode
+        self.sessions = {} if sessions is None else sessions  # username -> storage state
         self.problems: list[str] = []
         self.contexts = []
         self.shots = Path(SHOTS) if SHOTS else None
 
     def context(self, username=None):
+        """A context in this tour's mode; a persona logs in once per tour, not once per mode."""
         context = self.browser.new_context(
-            base_url=self.base, viewport={"width": 1280, "height": 900}, **MODES[self.mode]
+            base_url=self.base,
+            viewport={"width": 1280, "height": 900},
+            storage_state=self.sessions.get(username),
+            **MODES[self.mode],
         )
         context.add_init_script(path=str(AXE))
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        if username:
+        if username and username not in self.sessions:
             page.goto("/accounts/login/")
             page.get_by_label("Username").fill(username)
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Log in").click()
             page.wait_for_url("**/dashboard/")
+            self.sessions[username] = context.storage_state()
         if self.mode == "toggle-dark":
             page.goto("/")
             page.get_by_label("Colours").select_option("dark")
@@ -161,6 +167,7 @@ def _site():
         "other_challenge": challenges[1],
         "set": challenge_set,
         "items": list(challenge_set.items.all()),
+        "submission": Submission.objects.filter(user=learner).first(),
     }
 
 
@@ -175,6 +182,12 @@ def _anonymous_pages(tour):
     ]:
         tour.visit(page, path, name)
     tour.visit(page, "/groups/new/", "405 page", status=405)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    tour.check(page, "log-in with a wrong password")
     tour.visit(page, "/accounts/signup/", "sign-up")
     with page.expect_response("**/accounts/signup/"):
         page.get_by_role("button", name="Sign up").click()
@@ -199,6 +212,8 @@ def _learner_pages(tour, site, settings):
         ("/groups/sets/", "sets"),
         (f"/challenges/{site['challenge'].slug}/", "a solved challenge"),
         (f"/challenges/{site['challenge'].slug}/history/", "challenge history"),
+        (f"/challenges/submissions/{site['submission'].pk}/", "a submission"),
+        (f"/groups/join/{site['group'].join_code}/", "join link"),
     ]:
         tour.visit(page, path, name)
     debug, settings.DEBUG = settings.DEBUG, False  # the site's own 404 page, not Django's debug one
@@ -229,6 +244,15 @@ def _learner_pages(tour, site, settings):
         page.get_by_role("button", name="Check my answer").click()
     page.wait_for_timeout(200)
     tour.check(page, "multi-select checked with nothing ticked")
+    page.locator("#quiz-card input[type=checkbox]").first.check()
+    with page.expect_response("**/answer/"):
+        page.get_by_role("button", name="Check my answer").click()
+    page.wait_for_timeout(200)
+    tour.check(page, "quiz feedback")
+    page.goto("/groups/")
+    page.get_by_role("button", name="Create the group").click()
+    page.wait_for_load_state()
+    tour.check(page, "start a group with no name")
 
 
 def _instructor_pages(tour, site):
@@ -259,9 +283,9 @@ def _instructor_pages(tour, site):
 
 def test_no_serious_or_critical_violations_on_any_page(browser, live_server, settings, tmp_path):
     site = _site()  # once: loading the curriculum is the slow part, and no visit changes it
-    problems = []
+    problems, sessions = [], {}
     for mode in MODES:
-        tour = Tour(browser, live_server, mode, tmp_path)
+        tour = Tour(browser, live_server, mode, tmp_path, sessions)
         try:
             _anonymous_pages(tour)
             _learner_pages(tour, site, settings)
