@@ -49,7 +49,7 @@ BADGES = [
         "Reach your sandbox over TCP with curl, netcat or any client.",
     ),
     Badge("streak-7", "Seven-day streak", "☀", "Learn on seven days in a row."),
-    Badge("xp-1000", "Thousand", "Ⓜ", "Earn 1,000 XP."),
+    Badge("xp-1000", "Thousand", "Ⅿ", "Earn 1,000 XP."),
     Badge("team-player", "Team player", "☺", "Join a study group."),
 ]
 BADGES_BY_SLUG = {badge.slug: badge for badge in BADGES}

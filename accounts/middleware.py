@@ -1,3 +1,5 @@
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils import timezone
 
 
@@ -14,3 +16,29 @@ class TimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class MethodNotAllowedMiddleware:
+    """Give a bare 405 (from require_POST and friends) a page that says what happened.
+
+    Django's HttpResponseNotAllowed has an empty body, so a learner who opens a
+    POST-only address (say, a bookmarked form target) sees a blank page. The
+    status and the Allow header stay as they were: only the body is added.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not isinstance(response, HttpResponseNotAllowed) or response.content:
+            return response
+        allowed = response["Allow"]
+        page = render(
+            request,
+            "405.html",
+            {"allowed": [method.strip() for method in allowed.split(",")]},
+            status=405,
+        )
+        page["Allow"] = allowed
+        return page

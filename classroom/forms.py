@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -48,6 +50,30 @@ class SetForm(forms.Form):
         help_text="Learners see the items in the order listed here.",
         error_messages={"required": "Choose at least one challenge or quiz topic."},
     )
+
+    def details(self) -> SimpleNamespace:
+        """The title and description only, for _form_fields.html (the set form lays out its items itself)."""
+        return SimpleNamespace(
+            non_field_errors=self.non_field_errors(),
+            hidden_fields=[],
+            visible_fields=[self["title"], self["description"]],
+        )
+
+    def item_layout(self) -> tuple[list, list]:
+        """(chosen, groups): the chosen items in their order, then every other choice by group.
+
+        The order is the order of the submitted (or saved) keys, so it survives a form error.
+        """
+        keys = self.data.getlist("items") if self.is_bound else self.initial.get("items", [])
+        groups = list(self.fields["items"].choices)
+        labels = {key: label for _, options in groups for key, label in options}
+        chosen = [(key, labels[key]) for key in dict.fromkeys(keys) if key in labels]
+        taken = {key for key, _ in chosen}
+        rest = [
+            (group, [(key, label) for key, label in options if key not in taken])
+            for group, options in groups
+        ]
+        return chosen, [(group, options) for group, options in rest if options]
 
 
 def _due_field():

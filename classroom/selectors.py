@@ -47,10 +47,13 @@ class Cell:
     status: str = "new"  # "new", "tried" or "done"
     at: datetime | None = None
     late: bool = False
+    earlier: bool = False  # solved before the learner joined or before the set was assigned
 
     @property
     def label(self) -> str:
         words = {"new": "Not started", "tried": "Tried", "done": "Solved"}[self.status]
+        if self.earlier:
+            return words + " earlier"
         return words + (" (late)" if self.late else "")
 
 
@@ -109,10 +112,19 @@ def progress_matrix(
         memberships = memberships.filter(role=Membership.Role.MEMBER)
     if only_user is not None:
         memberships = memberships.filter(user=only_user)
-    members = [m.user for m in memberships]
     progress = _Progress.of(memberships.values("user_id"), items)
     matrix = Matrix(
-        assignment, items, [progress.row(member, items, assignment.due_at) for member in members]
+        assignment,
+        items,
+        [
+            progress.row(
+                m.user,
+                items,
+                assignment.due_at,
+                since=had_assignment_since(assignment, m.joined_at),
+            )
+            for m in memberships
+        ],
     )
     if sort == "progress":
         matrix.rows.sort(
@@ -129,7 +141,7 @@ def progress_matrix(
 
 def own_progress(assignments, user) -> dict[int, MatrixRow]:
     """For each assignment, the learner's own row of its matrix (by assignment id),
-    in four queries however many assignments there are."""
+    in five queries however many assignments there are."""
     set_ids = {assignment.challenge_set_id for assignment in assignments}
     items_by_set: dict[int, list] = {set_id: [] for set_id in set_ids}
     for item in SetItem.objects.filter(challenge_set_id__in=set_ids).select_related(
@@ -138,12 +150,25 @@ def own_progress(assignments, user) -> dict[int, MatrixRow]:
         items_by_set[item.challenge_set_id].append(item)
     everything = [item for items in items_by_set.values() for item in items]
     progress = _Progress.of([user.pk], everything)
+    joined = dict(
+        Membership.objects.filter(
+            user=user, group_id__in={assignment.group_id for assignment in assignments}
+        ).values_list("group_id", "joined_at")
+    )
     return {
         assignment.pk: progress.row(
-            user, items_by_set[assignment.challenge_set_id], assignment.due_at
+            user,
+            items_by_set[assignment.challenge_set_id],
+            assignment.due_at,
+            since=had_assignment_since(assignment, joined.get(assignment.group_id)),
         )
         for assignment in assignments
     }
+
+
+def had_assignment_since(assignment: Assignment, joined_at) -> datetime:
+    """Work solved before this moment was done before the learner had the assignment."""
+    return max(assignment.created_at, joined_at) if joined_at else assignment.created_at
 
 
 @dataclass
@@ -186,8 +211,9 @@ class _Progress:
                     topics.setdefault(key, Cell("tried"))
         return cls(challenges, topics)
 
-    def row(self, member, items, due_at) -> MatrixRow:
-        """The member's cells for `items`, marked late when solved after `due_at`."""
+    def row(self, member, items, due_at, since=None) -> MatrixRow:
+        """The member's cells for `items`, marked late when solved after `due_at`,
+        and earlier when solved before `since` (they joined, or the set was assigned)."""
         cells = []
         for item in items:
             if item.challenge_id:
@@ -195,9 +221,9 @@ class _Progress:
             else:
                 known = self.topics.get((member.pk, item.quiz_topic_id))
             cell = Cell(known.status, known.at) if known else Cell()
-            cell.late = bool(
-                due_at and cell.status == "done" and cell.at is not None and cell.at > due_at
-            )
+            solved_at = cell.at if cell.status == "done" else None
+            cell.late = bool(due_at and solved_at and solved_at > due_at)
+            cell.earlier = bool(since and solved_at and solved_at < since)
             cells.append(cell)
         return MatrixRow(member, cells, items)
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from classroom.forms import AssignForm, GroupForm, JoinForm, UsernameForm
 from classroom.models import Assignment, Membership
@@ -54,6 +55,11 @@ def _instructor_membership(user, group_id: int) -> Membership:
     if not membership.is_instructor:
         raise PermissionDenied("Only the group's instructors may see this.")
     return membership
+
+
+def _fragment(request) -> bool:
+    """An htmx swap wants the fragment; a history restore (Back after a pushed tab) wants the page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _period(request) -> str:
@@ -113,7 +119,10 @@ def join(request, join_code: str = ""):
     if request.method == "GET" and join_code:
         return render(request, "classroom/join.html", {"join_code": join_code})
     if request.method != "POST":
-        return render(request, "classroom/join.html", {"join_code": join_code}, status=405)
+        # The form to type a code in, with the 405 and Allow header a form target owes the client.
+        refused = render(request, "classroom/join.html", {"join_code": join_code}, status=405)
+        refused["Allow"] = "GET, POST" if join_code else "POST"
+        return refused
     form = JoinForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Type the join code you were given.")
@@ -131,6 +140,7 @@ def join(request, join_code: str = ""):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @login_required
 def detail(request, group_id: int):
     """A group: its assignments, members, and its leaderboard."""
@@ -157,7 +167,7 @@ def detail(request, group_id: int):
         "assign_form": AssignForm(user=request.user),
         "username_form": UsernameForm(),
     }
-    template = "classroom/detail.html#board" if request.htmx else "classroom/detail.html"
+    template = "classroom/detail.html#board" if _fragment(request) else "classroom/detail.html"
     return render(request, template, context)
 
 
@@ -262,11 +272,14 @@ def unassign(request, group_id: int, assignment_id: int):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def leaderboard(request):
     """The global board, all-time or this week: top 50 plus the viewer's own rank."""
     period = _period(request)
     context = {"board": global_board(request.user, period), "period": period, "periods": PERIODS}
-    template = "classroom/leaderboard.html#board" if request.htmx else "classroom/leaderboard.html"
+    template = (
+        "classroom/leaderboard.html#board" if _fragment(request) else "classroom/leaderboard.html"
+    )
     return render(request, template, context)
 
 

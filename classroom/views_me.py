@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import badge_case, progress_summary, recent_awards, xp_per_day
+from accounts.selectors import badge_case, progress_summary, xp_per_day
 from challenges.models import Submission
 from challenges.selectors import challenge_board
+from classroom.activity import recent_activity
 from classroom.charts import bar_chart
 from classroom.selectors import assignments_for
 from quiz.models import Answer
@@ -26,7 +27,7 @@ def dashboard(request):
     context = {
         **progress_summary(user),
         "badges": badge_case(user),
-        "recent_awards": recent_awards(user),
+        "recent_awards": recent_activity(user),
         "quiz_masteries": topic_masteries(user),
         "challenge_topics": challenge_board(user),
         "assignments": assignments_for(user, due_soon_only=True)[:5],

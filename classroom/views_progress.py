@@ -6,12 +6,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from challenges.models import Submission
 from classroom.models import Assignment, Membership, SetItem
-from classroom.selectors import progress_matrix
-from classroom.views import _instructor_membership
+from classroom.selectors import had_assignment_since, progress_matrix
+from classroom.views import _fragment, _instructor_membership
 from quiz.models import QuizRun
 
 
@@ -24,6 +27,7 @@ def _assignment(membership: Membership, assignment_id: int) -> Assignment:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @login_required
 def matrix(request, group_id: int, assignment_id: int):
     """Members x items, sortable by name or progress, with per-item counts to show where the group is stuck."""
@@ -34,7 +38,7 @@ def matrix(request, group_id: int, assignment_id: int):
         "matrix": progress_matrix(assignment, sort=sort),
         "sort": sort,
     }
-    template = "classroom/matrix.html#table" if request.htmx else "classroom/matrix.html"
+    template = "classroom/matrix.html#table" if _fragment(request) else "classroom/matrix.html"
     return render(request, template, context)
 
 
@@ -44,9 +48,7 @@ def matrix_csv(request, group_id: int, assignment_id: int):
     assignment = _assignment(_instructor_membership(request.user, group_id), assignment_id)
     data = progress_matrix(assignment)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="progress-{assignment.group_id}-{assignment.pk}.csv"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{_csv_name(assignment)}"'
     writer = csv.writer(response)
     writer.writerow(["username", "name", *[item.label for item in data.items], "done"])
     for row in data.rows:
@@ -59,6 +61,13 @@ def matrix_csv(request, group_id: int, assignment_id: int):
             ]
         )
     return response
+
+
+def _csv_name(assignment: Assignment) -> str:
+    """`tuesday-class-first-steps-2026-03-02.csv`: what it is, and when it was taken."""
+    group = slugify(assignment.group.name) or "group"
+    title = slugify(assignment.challenge_set.title) or "set"
+    return f"{group}-{title}-{timezone.localdate().isoformat()}.csv"
 
 
 @require_GET
@@ -79,7 +88,15 @@ def cell(request, group_id: int, assignment_id: int, username: str, item_id: int
     )
     if learner is None:
         raise Http404("No such member.")
-    context = {"assignment": assignment, "item": item, "learner": learner}
+    joined_at = learner.memberships.filter(group=membership.group).values_list(
+        "joined_at", flat=True
+    )
+    context = {
+        "assignment": assignment,
+        "item": item,
+        "learner": learner,
+        "since": had_assignment_since(assignment, joined_at.first()),
+    }
     if item.challenge_id:
         context["submissions"] = (
             Submission.objects.filter(user=learner, challenge=item.challenge)

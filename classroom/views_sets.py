@@ -49,12 +49,15 @@ def set_edit(request, set_id: int | None = None):
             messages.success(request, f"The set {saved.title} is saved.")
             return redirect("classroom:sets")
     status = 400 if form.errors else 200
-    return render(
-        request,
-        "classroom/set_form.html",
-        {"form": form, "challenge_set": challenge_set},
-        status=status,
-    )
+    chosen, groups = form.item_layout()
+    context = {
+        "form": form,
+        "details_form": form.details(),
+        "chosen": chosen,
+        "groups": groups,
+        "challenge_set": challenge_set,
+    }
+    return render(request, "classroom/set_form.html", context, status=status)
 
 
 def _key(item) -> str:

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import xp_award
-from tests.factories import UserFactory
+from tests.factories import QuestionFactory, TopicFactory, UserFactory
 
 DASHBOARD = reverse("dashboard")
 PROFILE = reverse("accounts:profile")
@@ -27,10 +27,12 @@ def test_dashboard_shows_empty_states_pointing_at_quiz_and_challenges(client):
 @pytest.mark.django_db
 def test_dashboard_shows_xp_and_recent_awards(client):
     user = UserFactory()
+    QuestionFactory(slug="codes-created", topic=TopicFactory(slug="codes", title="Status codes"))
     xp_award(user=user, source="quiz:codes-created", points=10)
     client.force_login(user)
     body = client.get(DASHBOARD).content.decode()
-    assert "quiz:codes-created" in body
+    assert "+10 XP</strong> for a right answer in the Status codes quiz" in body
+    assert "quiz:codes-created" not in body
     assert "Level 1" in body and "10 XP · 90 to level 2" in body
 
 

@@ -108,3 +108,31 @@ def test_signup_over_htmx_tells_the_browser_to_go_to_the_dashboard(client, htmx_
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("dashboard")
     assert User.objects.filter(username="grace").exists()
+
+
+@pytest.mark.django_db
+def test_signup_keeps_the_time_zone_the_browser_filled_in(client):
+    client.post(URL, _data(time_zone="Asia/Kolkata"))
+    assert User.objects.get(username="grace").time_zone == "Asia/Kolkata"
+
+
+@pytest.mark.django_db
+def test_signup_without_a_time_zone_starts_at_utc(client):
+    client.post(URL, _data())
+    assert User.objects.get(username="grace").time_zone == "UTC"
+
+
+@pytest.mark.django_db
+def test_signup_refuses_a_time_zone_it_does_not_know(client):
+    response = client.post(URL, _data(time_zone="Mars/Olympus_Mons"))
+    assert response.status_code == 400
+    assert "Choose a time zone from the list" in response.content.decode()
+    assert not User.objects.filter(username="grace").exists()
+
+
+@pytest.mark.django_db
+def test_signup_form_asks_the_browser_for_its_zone_only_when_empty(client):
+    page = client.get(URL).content.decode()
+    assert 'data-browser-zone="fill"' in page and "js/timezone.js" in page
+    refused = client.post(URL, _data(username="")).content.decode()
+    assert "data-browser-zone" not in refused

@@ -48,3 +48,39 @@ def test_a_set_naming_an_unknown_challenge_loads_nothing(tmp_path):
     ):
         ready_made_sets_load(path)
     assert not ChallengeSet.objects.exists()
+
+
+def test_seed_demo_with_a_password_prints_log_ins_that_work(client):
+    call_command("load_content", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command(
+        "seed_demo", "--users", "5", "--events", "20", "--password", "demo-pass-2024", stdout=out
+    )
+    group = StudyGroup.objects.get()
+    printed = out.getvalue()
+    assert "username demo-instructor, password demo-pass-2024" in printed
+    assert "username demo-learner, password demo-pass-2024" in printed
+    assert f"/groups/{group.pk}/" in printed
+    assert group.owner.username == "demo-instructor"
+    assert group.assignments.count() == 1
+    for username in ("demo-instructor", "demo-learner"):
+        logged_in = client.post(
+            "/accounts/login/", {"username": username, "password": "demo-pass-2024"}
+        )
+        assert logged_in.status_code == 302
+        assert client.get(f"/groups/{group.pk}/").status_code == 200
+        client.logout()
+    assert group.memberships.filter(role="owner").count() == 1
+
+
+def test_seed_demo_without_a_password_makes_no_accounts_that_log_in():
+    out = io.StringIO()
+    call_command("seed_demo", "--users", "3", "--events", "3", stdout=out)
+    assert "password" not in out.getvalue()
+    assert not StudyGroup.objects.get().owner.has_usable_password()
+
+
+def test_seed_demo_refuses_a_short_password_and_creates_nothing():
+    with pytest.raises(CommandError, match="at least 8 characters"):
+        call_command("seed_demo", "--users", "3", "--password", "short", stdout=io.StringIO())
+    assert not StudyGroup.objects.exists()

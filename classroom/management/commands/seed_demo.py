@@ -6,11 +6,12 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LearnerTotals, XpAward
 from accounts.services import week_start
-from classroom.models import Membership, StudyGroup
+from classroom.models import Assignment, ChallengeSet, Membership, StudyGroup
 
 BATCH = 5000
 
@@ -30,14 +31,29 @@ class Command(BaseCommand):
             "--prefix", default="demo", help="username prefix, so runs do not collide"
         )
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--password",
+            help="also make PREFIX-instructor (owner of the group) and PREFIX-learner (a member) "
+            "who log in with this password, and print how to log in",
+        )
 
     def handle(
-        self, *args, users: int, events: int, group_size: int, prefix: str, seed: int, **options
+        self,
+        *args,
+        users: int,
+        events: int,
+        group_size: int,
+        prefix: str,
+        seed: int,
+        password: str | None = None,
+        **options,
     ):
         if users < 1 or events < 0 or group_size < 0:
             raise CommandError(
                 "--users must be at least 1; --events and --group-size cannot be negative."
             )
+        if password is not None and len(password) < 8:
+            raise CommandError("--password needs at least 8 characters.")
         User = get_user_model()
         if User.objects.filter(username__startswith=f"{prefix}-").exists():
             raise CommandError(f"Learners named {prefix}-* exist already; pass another --prefix.")
@@ -48,11 +64,14 @@ class Command(BaseCommand):
             totals = self._awards(created, events, rng, now)
             LearnerTotals.objects.bulk_create(totals, batch_size=BATCH)
             group = self._group(created, min(group_size, users), prefix)
+            people = self._people(User, group, prefix, password) if password else None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {users} learners, {events} XP awards and the group {group.name!r} (id {group.pk}, {group.memberships.count()} members)."
             )
         )
+        if people:
+            self._print_log_ins(group, people, password)
 
     def _learners(self, User, prefix, count, rng):
         learners = [
@@ -110,3 +129,43 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         return group
+
+    def _people(self, User, group, prefix, password):
+        """A demo instructor who owns the group (with a set assigned, if one is loaded) and a learner in it."""
+        instructor = User.objects.create_user(
+            f"{prefix}-instructor",
+            f"{prefix}-instructor@example.invalid",
+            password,
+            display_name="Demo instructor",
+        )
+        learner = User.objects.create_user(
+            f"{prefix}-learner",
+            f"{prefix}-learner@example.invalid",
+            password,
+            display_name="Demo learner",
+        )
+        Membership.objects.filter(group=group, role=Membership.Role.OWNER).update(
+            role=Membership.Role.MEMBER
+        )
+        group.owner = instructor
+        group.save(update_fields=["owner"])
+        Membership.objects.create(group=group, user=instructor, role=Membership.Role.OWNER)
+        Membership.objects.create(group=group, user=learner)
+        ready_made = ChallengeSet.objects.filter(slug__isnull=False).first()
+        if ready_made:
+            Assignment.objects.create(
+                group=group,
+                challenge_set=ready_made,
+                assigned_by=instructor,
+                due_at=timezone.now() + timedelta(days=7),
+            )
+        return instructor, learner
+
+    def _print_log_ins(self, group, people, password):
+        group_url = reverse("classroom:detail", args=[group.pk])
+        self.stdout.write(f"Log in at {reverse('accounts:login')} with either account:")
+        for user, role in zip(
+            people, ("instructor (owns the group)", "learner (a member)"), strict=True
+        ):
+            self.stdout.write(f"  {role}: username {user.username}, password {password}")
+        self.stdout.write(f"Then open the demo group at {group_url}")
