@@ -20,12 +20,14 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email", "display_name")
 
     def clean_email(self) -> str:
+        """Never say whether the address has an account: that would tell anyone who has one.
+
+        A taken address is kept off the new account (the owner gets a mail
+        instead, see accounts.views.signup) and put in `existing_account`.
+        """
         email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Try logging in."
-            )
-        return email
+        self.existing_account = User.objects.filter(email__iexact=email).first()
+        return "" if self.existing_account else email
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,5 +1,9 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -59,11 +63,6 @@ def test_signup_creates_the_user_logs_in_and_lands_on_dashboard(client):
         ),
         ({"password2": "something-else-entirely"}, "password2", "The two password fields didn"),
         ({"email": "not-an-email"}, "email", "Enter a valid email address."),
-        (
-            {"email": "TAKEN@example.org"},
-            "email",
-            "An account with this email address already exists.",
-        ),
         ({"username": ""}, "username", "This field is required."),
     ],
 )
@@ -108,3 +107,60 @@ def test_signup_over_htmx_tells_the_browser_to_go_to_the_dashboard(client, htmx_
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("dashboard")
     assert User.objects.filter(username="grace").exists()
+
+
+def _visible(response) -> tuple:
+    """What a sign-up answer shows its sender: status, where it goes, and the page there."""
+    return response.status_code, response.get("Location"), response.get("HX-Redirect")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["taken@example.org", "TAKEN@example.org"])
+def test_signup_with_a_taken_email_looks_the_same_and_mails_the_owner(typed):
+    owner = UserFactory(username="taken", email="taken@example.org")
+    fresh = Client(REMOTE_ADDR="198.51.100.1").post(URL, _data(username="fresh"))
+    mail.outbox.clear()
+    client = Client(REMOTE_ADDR="198.51.100.2")
+    reused = client.post(URL, _data(username="copycat", email=typed))
+
+    assert _visible(reused) == _visible(fresh) == (302, reverse("dashboard"), None)
+    welcome = client.get(reverse("dashboard")).content.decode()
+    assert "Hello, Grace" in welcome and "already" not in welcome.lower()
+    copycat = User.objects.get(username="copycat")
+    assert copycat.email == "", "the new account never gets someone else's address"
+    owner.refresh_from_db()
+    assert owner.email == "taken@example.org"
+
+    [message] = mail.outbox
+    assert message.to == ["taken@example.org"]
+    assert "signed up" in message.subject
+    assert '"taken"' in message.body and "copycat" not in message.body
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+)", message.body).group(1)
+    reset_page = Client().get(link, follow=True)
+    assert reset_page.status_code == 200
+    assert b'name="new_password1"' in reset_page.content
+
+
+@pytest.mark.django_db
+def test_signup_with_a_taken_email_over_htmx_answers_as_for_a_new_one(htmx_headers):
+    UserFactory(email="taken@example.org")
+    response = Client().post(URL, _data(email="taken@example.org"), headers=htmx_headers)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("dashboard")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_signup_with_a_new_email_sends_no_mail(client):
+    client.post(URL, _data())
+    assert mail.outbox == []
+    assert User.objects.get(username="grace").email == "grace@example.org"
+
+
+@pytest.mark.django_db
+def test_a_bad_signup_with_a_taken_email_mails_nobody(client):
+    UserFactory(email="taken@example.org")
+    response = client.post(URL, _data(email="taken@example.org", password2="nope"))
+    assert response.status_code == 400
+    assert "already exists" not in response.content.decode()
+    assert mail.outbox == []
