@@ -1,14 +1,14 @@
 """Instructors' views of an assignment: the progress matrix, its CSV, and one learner's attempts."""
 
-import csv
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from accounts.redaction import exchange_text_for
 from challenges.models import Submission
+from classroom.csv_cells import formula_safe_writer
 from classroom.models import Assignment, Membership, SetItem
 from classroom.selectors import progress_matrix
 from classroom.views import _instructor_membership
@@ -47,7 +47,7 @@ def matrix_csv(request, group_id: int, assignment_id: int):
     response["Content-Disposition"] = (
         f'attachment; filename="progress-{assignment.group_id}-{assignment.pk}.csv"'
     )
-    writer = csv.writer(response)
+    writer = formula_safe_writer(response)
     writer.writerow(["username", "name", *[item.label for item in data.items], "done"])
     for row in data.rows:
         writer.writerow(
@@ -81,10 +81,12 @@ def cell(request, group_id: int, assignment_id: int, username: str, item_id: int
         raise Http404("No such member.")
     context = {"assignment": assignment, "item": item, "learner": learner}
     if item.challenge_id:
-        context["submissions"] = (
+        context["submissions"] = _as_seen_by(
+            request.user,
+            learner,
             Submission.objects.filter(user=learner, challenge=item.challenge)
             .prefetch_related("exchanges")
-            .order_by("-pk")[:50]
+            .order_by("-pk")[:50],
         )
     else:
         context["runs"] = (
@@ -93,3 +95,21 @@ def cell(request, group_id: int, assignment_id: int, username: str, item_id: int
             .order_by("-pk")[:20]
         )
     return render(request, "classroom/cell.html", context)
+
+
+def _as_seen_by(viewer, learner, submissions) -> list[Submission]:
+    """The submissions with their request, responses and check messages as `viewer` may read them."""
+    shown = list(submissions)
+    for submission in shown:
+        submission.request_shown = exchange_text_for(
+            viewer, learner, bytes(submission.raw_request).decode("utf-8", "replace")
+        )
+        submission.responses_shown = [
+            exchange_text_for(viewer, learner, exchange.response_text)
+            for exchange in submission.exchanges.all()
+        ]
+        submission.results_shown = [
+            {**result, "message": exchange_text_for(viewer, learner, result.get("message", ""))}
+            for result in submission.results
+        ]
+    return shown
