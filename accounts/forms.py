@@ -20,14 +20,17 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email", "display_name")
 
     def clean_email(self) -> str:
-        """Never say whether the address has an account: that would tell anyone who has one.
+        """Keep the address off the new account until its mailbox confirms it.
 
-        A taken address is kept off the new account (the owner gets a mail
-        instead, see accounts.views.signup) and put in `existing_account`.
+        Saying "this address has an account" would tell anyone who has one, so
+        every sign-up answers alike and the account starts with no address.
+        The typed one goes in `address`; `existing_account` is the account that
+        already has it, if any. The view mails that account's owner, or else a
+        link that adds the address (see accounts.views.signup).
         """
-        email = self.cleaned_data["email"].strip()
-        self.existing_account = User.objects.filter(email__iexact=email).first()
-        return "" if self.existing_account else email
+        self.address = self.cleaned_data["email"].strip()
+        self.existing_account = User.objects.filter(email__iexact=self.address).first()
+        return ""
 
 
 class ProfileForm(forms.ModelForm):
