@@ -233,3 +233,21 @@ def test_successful_logins_do_not_count_as_failures(settings):
             client.post(LOGIN, {"username": user.username, "password": PASSWORD}).status_code == 302
         )
     assert Client().post(LOGIN, {"username": "nobody", "password": "x"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_axes_locks_the_address_nginx_saw_not_the_proxy(settings):
+    """Behind the trusted proxy, axes' username+address lock uses the forwarded address."""
+    import ipaddress
+
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
+    user = UserFactory()
+
+    def attempt(address: str, password: str):
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+        return client.post(LOGIN, {"username": user.username, "password": password})
+
+    for _ in range(5):
+        attempt("198.51.100.5", "wrong")
+    assert attempt("198.51.100.5", PASSWORD).status_code == 429
+    assert attempt("198.51.100.6", PASSWORD).status_code == 302
