@@ -31,7 +31,11 @@ def _int(name: str, default: int, minimum: int = 1) -> int:
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
-workers = _int("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1)
+# Threads do the waiting, so one process per core is enough. Each thread may
+# keep a database connection open (DATABASE_CONN_MAX_AGE), so WORKERS x THREADS
+# must stay under PostgreSQL's max_connections (100 by default) with room for
+# the sandbox and manage.py; past that, put PgBouncer in between.
+workers = _int("GUNICORN_WORKERS", max(2, os.cpu_count() or 1))
 threads = _int("GUNICORN_THREADS", 32)
 # Connections one worker keeps open at once (waiting, kept alive or in a thread).
 worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
