@@ -35,7 +35,7 @@ def test_the_old_sync_command_is_stalled_by_slow_clients(tmp_path):
 
 def test_production_gunicorn_serves_a_visitor_while_20_clients_dribble_headers(tmp_path):
     with (
-        gunicorn(tmp_path, PRODUCTION, GUNICORN_WORKERS="2") as port,
+        gunicorn(tmp_path, PRODUCTION) as port,
         Slowloris(port, SLOW_CLIENTS) as attack,
     ):
         time.sleep(1.5)
