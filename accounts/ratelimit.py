@@ -29,6 +29,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 __all__ = ["client_address", "rate_count", "rate_limited"]
 
@@ -123,10 +124,25 @@ def _give_back(cache_key: str) -> None:
 
 def _refusal(request, limit: str, wait: int):
     template = "accounts/rate_limited.html"
-    context = {"reason": _REFUSALS[limit], "wait": _in_words(wait), "retry_url": request.path}
+    context = {"reason": _REFUSALS[limit], "wait": _in_words(wait), "retry_url": _back_url(request)}
     response = render(request, template + ("#refusal" if request.htmx else ""), context, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+def _back_url(request) -> str:
+    """Where to try again: the page the request came from, if it is ours, else the home page.
+
+    The refused request itself may be a POST-only address, which a link cannot reload.
+    """
+    candidates = [request.htmx.current_url if request.htmx else None]
+    candidates.append(request.META.get("HTTP_REFERER"))
+    for url in candidates:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return "/"
 
 
 def _window(limit: str, key: str, period: int) -> tuple[str, int]:

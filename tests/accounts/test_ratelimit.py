@@ -189,6 +189,12 @@ def test_answers_over_the_limit_are_refused_and_not_recorded(client, settings):
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     assert "faster than anyone can read" in response.content.decode()
+    assert 'href="/"' in response.content.decode(), "no link back to a POST-only address"
+    came_from = f"http://testserver{reverse('quiz:run', args=[run.pk])}"
+    refused = client.post(url, {"position": 3, "choice": 0}, headers={"Referer": came_from})
+    assert f'href="{came_from}"' in refused.content.decode()
+    elsewhere = client.post(url, {"position": 3}, headers={"Referer": "https://evil.example/"})
+    assert "evil.example" not in elsewhere.content.decode()
     assert Answer.objects.filter(run=run).count() == 3
     other = Client()
     other.force_login(UserFactory())
