@@ -39,12 +39,17 @@ class SignUpForm(UserCreationForm):
         return self.cleaned_data.get("time_zone") or "UTC"
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Try logging in."
-            )
-        return email
+        """Keep the address off the new account until its mailbox confirms it.
+
+        Saying "this address has an account" would tell anyone who has one, so
+        every sign-up answers alike and the account starts with no address.
+        The typed one goes in `address`; `existing_account` is the account that
+        already has it, if any. The view mails that account's owner, or else a
+        link that adds the address (see accounts.views.signup).
+        """
+        self.address = self.cleaned_data["email"].strip()
+        self.existing_account = User.objects.filter(email__iexact=self.address).first()
+        return ""
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,7 +1,5 @@
 """Instructors' views of an assignment: the progress matrix, its CSV, and one learner's attempts."""
 
-import csv
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -11,7 +9,9 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.redaction import exchange_text_for
 from challenges.models import Submission
+from classroom.csv_cells import formula_safe_writer
 from classroom.models import Assignment, Membership, SetItem
 from classroom.selectors import had_assignment_since, progress_matrix
 from classroom.views import _fragment, _instructor_membership
@@ -49,7 +49,7 @@ def matrix_csv(request, group_id: int, assignment_id: int):
     data = progress_matrix(assignment)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_csv_name(assignment)}"'
-    writer = csv.writer(response)
+    writer = formula_safe_writer(response)
     writer.writerow(["username", "name", *[item.label for item in data.items], "done"])
     for row in data.rows:
         writer.writerow(
@@ -98,10 +98,12 @@ def cell(request, group_id: int, assignment_id: int, username: str, item_id: int
         "since": had_assignment_since(assignment, joined_at.first()),
     }
     if item.challenge_id:
-        context["submissions"] = (
+        context["submissions"] = _as_seen_by(
+            request.user,
+            learner,
             Submission.objects.filter(user=learner, challenge=item.challenge)
             .prefetch_related("exchanges")
-            .order_by("-pk")[:50]
+            .order_by("-pk")[:50],
         )
     else:
         context["runs"] = (
@@ -110,3 +112,21 @@ def cell(request, group_id: int, assignment_id: int, username: str, item_id: int
             .order_by("-pk")[:20]
         )
     return render(request, "classroom/cell.html", context)
+
+
+def _as_seen_by(viewer, learner, submissions) -> list[Submission]:
+    """The submissions with their request, responses and check messages as `viewer` may read them."""
+    shown = list(submissions)
+    for submission in shown:
+        submission.request_shown = exchange_text_for(
+            viewer, learner, bytes(submission.raw_request).decode("utf-8", "replace")
+        )
+        submission.responses_shown = [
+            exchange_text_for(viewer, learner, exchange.response_text)
+            for exchange in submission.exchanges.all()
+        ]
+        submission.results_shown = [
+            {**result, "message": exchange_text_for(viewer, learner, result.get("message", ""))}
+            for result in submission.results
+        ]
+    return shown

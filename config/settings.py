@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.email import email_settings
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -132,15 +132,33 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Brute-force protection: 5 failures for one username from one address lock
 # that pair out for 15 minutes. Counted in the database, so every app process
-# sees the same count.
+# sees the same count. Spraying many usernames from one address is refused by
+# the "login-failure" rate limit below instead: axes has one failure limit for
+# every lock it keeps, and 5 would lock out a whole classroom behind one NAT.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_address"
+
+# The client's address: REMOTE_ADDR, unless the request comes from one of these
+# proxies, which then say in X-Forwarded-For whom they serve (deploy/nginx
+# replaces that header with the address it saw). Default: no proxy is trusted.
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
+if env_str("AXES_PROXY_COUNT"):
+    raise ImproperlyConfigured(
+        "AXES_PROXY_COUNT is gone: list the proxies' addresses in DJANGO_TRUSTED_PROXIES instead "
+        "(e.g. 127.0.0.1,::1 for nginx on the same machine)."
+    )
+
+# Abuse limits, as events/period (s, m, h or d): see accounts/ratelimit.py.
+RATE_LIMITS = {
+    "signup": env_rate("RATE_LIMIT_SIGNUP", "5/h"),  # accounts created per address
+    "quiz-answer": env_rate("RATE_LIMIT_QUIZ_ANSWER", "60/m"),  # answers per learner
+    "login-failure": env_rate("RATE_LIMIT_LOGIN_FAILURES", "30/15m"),  # per address
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -198,6 +216,9 @@ if not DEBUG:
     # __Host- cookies are only sent over HTTPS to this exact host, path /.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Scripts never read the CSRF cookie: htmx sends the token from <body hx-headers>
+# and forms from their hidden field, so the cookie can be hidden from scripts.
+CSRF_COOKIE_HTTPONLY = True
 
 # The TCP sandbox server (`python manage.py sandbox`).
 SANDBOX_HOST = env_str("SANDBOX_HOST", "127.0.0.1")

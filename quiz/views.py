@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.ratelimit import rate_limited
 from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun, Topic
 from quiz.presenters import answer_review, question_view
@@ -85,6 +86,7 @@ def _summary(run: QuizRun, answers) -> dict:
 
 @require_POST
 @login_required
+@rate_limited("quiz-answer", key="user")
 def answer(request, run_id: int):
     """Score the answer to the current question; show feedback (htmx fragment, or a page after redirect)."""
     run = _run_for_user(request.user, run_id)

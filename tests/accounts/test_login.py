@@ -62,3 +62,16 @@ def test_logout_is_post_only_and_logs_out(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_thirty_failures_across_usernames_from_one_address_pause_logins_from_it(client):
+    """Password spraying: one guess at each of 30 usernames, then even a right password waits."""
+    victims = [UserFactory() for _ in range(31)]
+    for victim in victims[:30]:
+        client.post(LOGIN, {"username": victim.username, "password": "Winter2026!"})
+    response = client.post(LOGIN, {"username": victims[30].username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) <= 15 * 60
+    assert "_auth_user_id" not in client.session
+    assert client.get(LOGIN).status_code == 200, "the page itself stays readable"
