@@ -32,6 +32,14 @@ async def fixed_clock_handler(raw: bytes, connection) -> Reply:
 @contextmanager
 def running_server(handler=fixed_clock_handler, config: ServerConfig | None = None):
     """Yield (host, port) of a server running in its own thread and event loop."""
+    with serving(handler, config) as server:
+        yield "127.0.0.1", server.port
+
+
+@contextmanager
+def serving(handler=fixed_clock_handler, config: ServerConfig | None = None):
+    """Yield the SandboxServer itself, running in its own thread and event loop
+    (read its counters; they are only ever changed in that loop)."""
     loop = asyncio.new_event_loop()
     server = SandboxServer(handler, config)
     started = threading.Event()
@@ -46,7 +54,7 @@ def running_server(handler=fixed_clock_handler, config: ServerConfig | None = No
     thread.start()
     assert started.wait(10), "the sandbox server did not start"
     try:
-        yield "127.0.0.1", server.port
+        yield server
     finally:
         asyncio.run_coroutine_threadsafe(server.close(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
@@ -78,3 +86,13 @@ def exchange(
         except ConnectionResetError:
             pass  # a refusing server may reset after its answer; keep what arrived
         return b"".join(chunks)
+
+
+def wait_until(condition, timeout: float = 5.0, step: float = 0.02) -> bool:
+    """Poll `condition()` until it is true or `timeout` passes; return its last value."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return bool(condition())
+        time.sleep(step)
+    return True
