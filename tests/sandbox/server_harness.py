@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager
 
 from challenges.sandbox import fresh_state, process
+from challenges.sandbox.closed_early import answered_as_closed
 from challenges.sandbox.server import Reply, SandboxServer, ServerConfig
 
 from .support import NOW, REPLICA
@@ -23,6 +24,8 @@ async def fixed_clock_handler(raw: bytes, connection) -> Reply:
         prior_requests=connection.served,
         prior_bytes=connection.consumed,
     )
+    if connection.client_closed:
+        outcome = answered_as_closed(outcome)
     connection.scratch["state"] = outcome.state
     return Reply(
         outcome.raw_response, close=outcome.closes_connection, exchanges=len(outcome.exchanges)
