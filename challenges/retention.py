@@ -40,10 +40,15 @@ def cut_raw(raw: bytes) -> tuple[bytes, bool]:
 
 
 def cut_data(data: dict | None) -> tuple[dict | None, bool]:
-    """A parsed request or response (as stored) with its body cut to STORED_BODY_BYTES."""
-    if not data or len(data.get("body", "")) <= STORED_BODY_BYTES:
+    """A parsed request or response (as stored) with its body cut to STORED_BODY_BYTES
+    of UTF-8 (an undecodable byte is stored as U+FFFD, three bytes, so count bytes)."""
+    if not data or len(data.get("body", "")) * 3 <= STORED_BODY_BYTES:
         return data, False
-    return {**data, "body": data["body"][:STORED_BODY_BYTES]}, True
+    encoded = data["body"].encode("utf-8")
+    if len(encoded) <= STORED_BODY_BYTES:
+        return data, False
+    body = encoded[:STORED_BODY_BYTES].decode("utf-8", "ignore")  # never half a character
+    return {**data, "body": body}, True
 
 
 def prune_after_write(*, user_id: int, written: int) -> int:

@@ -117,3 +117,13 @@ def test_prune_exchanges_command_applies_the_rule_to_everyone(capsys):
     assert RecordedExchange.objects.filter(user=crowded).count() == KEEP_EXCHANGES
     assert RecordedExchange.objects.filter(user=old).count() == 1
     assert RecordedExchange.objects.filter(user=quiet).count() == 3
+
+
+def test_a_parsed_body_is_cut_by_its_utf8_bytes_not_its_characters():
+    data, cut = retention.cut_data({"status": 200, "body": "\ufffd" * STORED_BODY_BYTES})
+    assert cut and len(data["body"].encode("utf-8")) <= STORED_BODY_BYTES
+    assert data["body"] == "\ufffd" * (STORED_BODY_BYTES // 3)
+    assert retention.cut_data({"body": "é" * (STORED_BODY_BYTES // 2)}) == (
+        {"body": "é" * (STORED_BODY_BYTES // 2)},
+        False,
+    )
