@@ -28,7 +28,9 @@ A client that sends `Expect: 100-continue` and waits before sending the body
 (curl does, for larger bodies) is told "100 Continue" once the head is in
 and judged sound, as RFC 9110 §10.1.1 asks; only over TCP, since an
 interim response only means something to a client still to send its body.
-When the server closes after answering, it closes gently: it stops writing,
+A request left unfinished is answered when its time runs out (408) or when
+the client closes its side (`ConnectionInfo.client_closed`: the handler then
+answers 400, see closed_early.py). When the server closes after answering, it closes gently: it stops writing,
 then reads and drops what the client still sends for `linger` seconds, so the
 client's kernel does not reset the connection before the answer is read.
 """
@@ -122,6 +124,11 @@ _BUSY_SERVER = (
     "The sandbox has {limit} connections open, the most it serves at once, and every one of them "
     "is in the middle of a request, so none could make room for yours. Try again in a few seconds.\n"
 )
+_SHED = (
+    "The sandbox reached the {limit} connections it serves at once while your request was still "
+    "arriving, and it closed the connection that had waited longest for bytes (yours) to make room. "
+    "Send the whole request at once, or try again in a few seconds.\n"
+)
 DISCONNECT_ERRNOS = frozenset(
     {errno.ENOTCONN, errno.EPIPE, errno.ECONNRESET, errno.ECONNABORTED, errno.ESHUTDOWN}
 )
@@ -146,6 +153,7 @@ class _Open:
     task: asyncio.Task
     last_active: float
     busy: bool = False  # framing, answering or writing: never shed in the middle of that
+    shed: bool = False
     pending: bytes = b""  # the bytes not yet answered, for the log if the server fails on them
 
 
@@ -199,8 +207,10 @@ class SandboxServer:
             log.info("sandbox client %s closed: %s", peer, error)
         except asyncio.CancelledError:
             # close() or shedding ends the connection; finishing quietly keeps Python
-            # 3.11's streams from logging the cancelled task as an error.
-            pass
+            # 3.11's streams from logging the cancelled task as an error. A request
+            # cut short by shedding is still answered.
+            if record.shed and record.pending:
+                await self._answer_shed(writer)
         except Exception as error:  # one broken connection must never take the server down
             if not is_disconnect(error):
                 raise  # _serve() answers and logs everything else; this is a bug in it
@@ -220,6 +230,7 @@ class SandboxServer:
         if victim is None:
             return "server"
         self._forget(victim)
+        victim.shed = True
         self.shed_total += 1
         victim.task.cancel()
         log.info("sandbox shed an idle connection from %s to serve %s", victim.peer, peer)
@@ -266,6 +277,18 @@ class SandboxServer:
                 writer.write_eof()
             await _read(reader, self.config.read_size, 1.0)
         await _close(writer, abort=False, timeout=1.0)
+
+    async def _answer_shed(self, writer: asyncio.StreamWriter) -> None:
+        answer = _plain_answer(
+            "HTTP/1.1 503 Service Unavailable",
+            _SHED.format(limit=self.config.max_connections),
+            f"Retry-After: {RETRY_AFTER}",
+            "X-Sandbox-Limit: global",
+        )
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(1.0):
+                writer.write(answer)
+                await writer.drain()
 
     async def _serve(self, reader, writer, connection: ConnectionInfo, record: _Open) -> None:
         """Answer the connection's requests; a failure of the server's own code on the

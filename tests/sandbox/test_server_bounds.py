@@ -204,3 +204,22 @@ def test_a_failure_in_framing_still_gets_the_client_a_500(monkeypatch, caplog):
     assert b"Connection: close\r\n" in answer
     failures = [r for r in caplog.records if r.exc_info]
     assert len(failures) == 1 and "sha256" in failures[0].getMessage()
+
+
+def test_a_request_cut_short_to_make_room_is_answered_503():
+    config = ServerConfig(max_connections=2, max_connections_per_ip=10, head_timeout=30)
+    with serving(config=config) as server:
+        slow = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        slow.sendall(b"GET /books HTTP/1.1\r\nHost: x\r\nX-Slow: ")  # and never the rest
+        time.sleep(0.3)
+        idle = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        assert wait_until(lambda: server.open_total == 2)
+        served = exchange(server.port, build("GET", "/books/1", "Connection: close"))
+        answer = b""
+        while chunk := slow.recv(65536):
+            answer += chunk
+        slow.close()
+        idle.close()
+    assert served.startswith(b"HTTP/1.1 200 OK")
+    assert answer.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+    assert b"X-Sandbox-Limit: global\r\n" in answer and b"Retry-After: 5\r\n" in answer
