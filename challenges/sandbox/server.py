@@ -43,6 +43,7 @@ import errno
 import fcntl
 import hashlib
 import logging
+import random
 import struct
 import termios
 from collections.abc import Awaitable, Callable
@@ -169,7 +170,7 @@ class SandboxServer:
 
     async def start(self, host: str, port: int) -> asyncio.AbstractServer:
         self._server = await asyncio.start_server(
-            self._accept, host, port, limit=LIMITS.input_bytes * 2, backlog=1024
+            self._accept, host, port, limit=LIMITS.input_bytes * 2
         )
         return self._server
 
@@ -329,6 +330,9 @@ class SandboxServer:
                 connection.served = connection.consumed = 0
             record.busy, record.pending = True, buffer
             started = loop.time()
+            # Deadlines fall up to 10% later than configured, so clients that all started
+            # together (an attack) are not all cut off, and answered, in the same instant.
+            stretch = 1 + random.random() * 0.1
             frame = frame_request(buffer) if _may_have_changed(buffer, buffer, False) else None
             continued = False
             while (frame is None or frame.end is None) and len(buffer) <= LIMITS.input_bytes:
@@ -336,7 +340,7 @@ class SandboxServer:
                 if head_done and not continued and _expects_continue(frame):
                     await self._write(writer, CONTINUE)
                     continued = True
-                deadline = started + (
+                deadline = started + stretch * (
                     self.config.request_timeout if head_done else self.config.head_timeout
                 )
                 # Waiting for the rest of a request is idle too: a slow sender may be shed.
