@@ -127,8 +127,9 @@ _BUSY_SERVER = (
 )
 _SHED = (
     "The sandbox reached the {limit} connections it serves at once while your request was still "
-    "arriving, and it closed the connection that had waited longest for bytes (yours) to make room. "
-    "Send the whole request at once, or try again in a few seconds.\n"
+    "arriving, so it closed this connection to make room: it gives way first where an address holds "
+    "the most connections, then where a connection has waited longest for bytes. Send the whole "
+    "request at once, or try again in a few seconds.\n"
 )
 DISCONNECT_ERRNOS = frozenset(
     {errno.ENOTCONN, errno.EPIPE, errno.ECONNRESET, errno.ECONNABORTED, errno.ESHUTDOWN}
