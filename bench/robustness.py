@@ -278,7 +278,7 @@ def run(
         cpu_share = (_cpu_seconds(process.pid) - cpu_started) / (time.monotonic() - wall_started)
         load = os.getloadavg()[0]
         counts = json.loads(attacker.communicate(timeout=seconds + 30)[0])
-        time.sleep(3)  # the server ends what the attackers left behind
+        time.sleep(5)  # the server ends what the attackers left behind (linger, timeouts)
         rss_after = _rss_kib(process.pid)
         user, key = _flood_learner()
         flood = _flood(port, key)
