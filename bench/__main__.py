@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-SECTIONS = ("inprocess", "tcp", "memory", "leaderboard")
+SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard")
 
 
 def main() -> int:
@@ -30,6 +30,10 @@ def main() -> int:
         from bench import tcp
 
         tcp.run_memory(quick=args.quick)
+    if "robustness" in chosen:
+        from bench import robustness
+
+        robustness.run(quick=args.quick)
     if "leaderboard" in chosen:
         # Each phase runs in its own process: it points Django at its own PostgreSQL database.
         for phase in (["counts"], ["timings", "10" if args.quick else "30"]):

@@ -45,10 +45,18 @@ class RecordedExchange(models.Model):
     response_data = models.JSONField(
         default=dict, help_text="Status, reason, headers and body of the response."
     )
+    bodies_cut = models.BooleanField(
+        default=False,
+        help_text="A body longer than the stored limit was cut; the bytes kept are its start.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "source", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "source", "-created_at"]),
+            # Retention keeps each learner's newest rows: found by walking this index.
+            models.Index(fields=["user", "-id"], name="challenges_exchange_newest"),
+        ]
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

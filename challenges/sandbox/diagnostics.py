@@ -42,6 +42,12 @@ CODES: dict[str, CodeInfo] = {
     "ignored-after-close": _warning(
         "RFC 9112 §9.6", "Bytes after a response that closed the connection are never read"
     ),
+    "client-closed-early": _error(
+        "RFC 9112 §8", "The client closed its side before the request was complete"
+    ),
+    "host-disagrees-with-target": _warning(
+        "RFC 9112 §3.2.2", "Host names another host than the absolute-form target"
+    ),
     # Lines and the shape of the head.
     "bare-lf": _warning("RFC 9112 §2.2", "A line ends with LF alone instead of CRLF"),
     "bare-cr": _error("RFC 9112 §2.2", "A CR that is not followed by LF"),

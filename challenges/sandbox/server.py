@@ -10,9 +10,16 @@ the same answer.
 
 Defences: a client has `head_timeout` seconds from its first byte to finish a
 request head and `request_timeout` for the whole request; an idle keep-alive
-connection is closed after `idle_timeout`; connections are capped per address
-and in total. Each connection is its own task, so a slow client only ever
-holds up itself. A handler that fails gets the client a 500, not silence.
+connection is closed after `idle_timeout`. A client that does not read its
+answers is closed when a write misses `write_timeout` or when more than
+`max_unread_output` bytes wait for it (in our buffer and the kernel's), so it
+never holds memory or a connection for long. Connections are capped per
+address and in total; when the server is full, a newcomer takes the place of
+the idle connection of the address holding the most, idle longest, and is
+refused (503, naming the limit) only when every connection is busy. Each
+connection is its own task, so a slow client only ever holds up itself. Any
+failure of framing or of the handler gets the client a 500, never silence; a
+client that goes away is a normal end, logged in one line.
 
 Framing costs little: the buffer is framed again only when a read could have
 changed the answer (see `_may_have_changed`), never scanned on every read, and
@@ -21,7 +28,9 @@ A client that sends `Expect: 100-continue` and waits before sending the body
 (curl does, for larger bodies) is told "100 Continue" once the head is in
 and judged sound, as RFC 9110 §10.1.1 asks; only over TCP, since an
 interim response only means something to a client still to send its body.
-When the server closes after answering, it closes gently: it stops writing,
+A request left unfinished is answered when its time runs out (408) or when
+the client closes its side (`ConnectionInfo.client_closed`: the handler then
+answers 400, see closed_early.py). When the server closes after answering, it closes gently: it stops writing,
 then reads and drops what the client still sends for `linger` seconds, so the
 client's kernel does not reset the connection before the answer is read.
 """
@@ -30,7 +39,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import fcntl
+import hashlib
 import logging
+import random
+import struct
+import termios
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -54,6 +69,8 @@ class ServerConfig:
     max_connections_per_ip: int = 100
     read_size: int = 64 * 1024  # large reads: most requests arrive in one
     linger: float = 2.0
+    write_timeout: float = 10.0
+    max_unread_output: int = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,7 @@ class ConnectionInfo:
     scratch: dict = field(default_factory=dict)
     served: int = 0
     consumed: int = 0
+    client_closed: bool = False  # the unfinished request ends because the client closed its side
 
 
 Handler = Callable[[bytes, ConnectionInfo], Awaitable[Reply]]
@@ -98,11 +116,47 @@ def _plain_answer(status_line: str, text: str, *fields: str) -> bytes:
 _FAILED = _plain_answer(
     "HTTP/1.1 500 Internal Server Error", "The sandbox failed on this request; please report it.\n"
 )
-_BUSY = _plain_answer(
-    "HTTP/1.1 503 Service Unavailable",
-    "Too many open connections from your address; try again soon.\n",
-    "Retry-After: 5",
+RETRY_AFTER = 5
+_BUSY_ADDRESS = (
+    "This address already has {limit} connections open to the sandbox, the most it keeps for one "
+    "address. Close one of them, or try again in a few seconds.\n"
 )
+_BUSY_SERVER = (
+    "The sandbox has {limit} connections open, the most it serves at once, and every one of them "
+    "is in the middle of a request, so none could make room for yours. Try again in a few seconds.\n"
+)
+_SHED = (
+    "The sandbox reached the {limit} connections it serves at once while your request was still "
+    "arriving, so it closed this connection to make room: it gives way first where an address holds "
+    "the most connections, then where a connection has waited longest for bytes. Send the whole "
+    "request at once, or try again in a few seconds.\n"
+)
+DISCONNECT_ERRNOS = frozenset(
+    {errno.ENOTCONN, errno.EPIPE, errno.ECONNRESET, errno.ECONNABORTED, errno.ESHUTDOWN}
+)
+
+
+def is_disconnect(error: BaseException) -> bool:
+    """Whether `error` only says the client went away (a normal end of a connection)."""
+    if isinstance(error, ConnectionError | asyncio.IncompleteReadError | EOFError):
+        return True  # BrokenPipeError and ConnectionResetError are ConnectionErrors
+    return isinstance(error, OSError) and error.errno in DISCONNECT_ERRNOS
+
+
+class ClientNotReading(Exception):
+    """The client left too much of our output unread, or for too long."""
+
+
+@dataclass(eq=False)
+class _Open:
+    """What the server knows of one open connection, to choose which to shed when full."""
+
+    peer: str
+    task: asyncio.Task
+    last_active: float
+    busy: bool = False  # framing, answering or writing: never shed in the middle of that
+    shed: bool = False
+    pending: bytes = b""  # the bytes not yet answered, for the log if the server fails on them
 
 
 class SandboxServer:
@@ -111,8 +165,9 @@ class SandboxServer:
         self.config = config or ServerConfig()
         self.open_total = 0
         self.open_by_ip: dict[str, int] = {}
+        self.shed_total = 0
         self._server: asyncio.AbstractServer | None = None
-        self._connections: set[asyncio.Task] = set()
+        self._open: dict[asyncio.Task, _Open] = {}
 
     async def start(self, host: str, port: int) -> asyncio.AbstractServer:
         self._server = await asyncio.start_server(
@@ -128,87 +183,181 @@ class SandboxServer:
         """Stop listening and end every open connection."""
         if self._server is not None:
             self._server.close()
-        for task in list(self._connections):
+        tasks = list(self._open)
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._connections, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = (writer.get_extra_info("peername") or ("?",))[0]
-        if self.open_total >= self.config.max_connections or (
-            self.open_by_ip.get(peer, 0) >= self.config.max_connections_per_ip
-        ):
-            await self._refuse(reader, writer)
+        refusal = self._make_room(peer)
+        if refusal is not None:
+            await self._refuse(reader, writer, refusal)
             return
+        loop = asyncio.get_running_loop()
+        record = _Open(peer, asyncio.current_task(), loop.time())
+        self._open[record.task] = record
         self.open_total += 1
         self.open_by_ip[peer] = self.open_by_ip.get(peer, 0) + 1
-        task = asyncio.current_task()
-        self._connections.add(task)
+        abort = False
         try:
-            await self._serve(reader, writer, ConnectionInfo(peer=peer))
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+            await self._serve(reader, writer, ConnectionInfo(peer=peer), record)
+        except ClientNotReading as error:
+            abort = True  # what is queued will never be read: drop it, do not wait for it
+            log.info("sandbox client %s closed: %s", peer, error)
         except asyncio.CancelledError:
-            # close() ends the connection; finishing quietly keeps Python 3.11's
-            # streams from logging the cancelled task as an error.
-            pass
-        except Exception:  # one broken connection must never take the server down
-            log.exception("sandbox connection from %s failed", peer)
+            # close() or shedding ends the connection; finishing quietly keeps Python
+            # 3.11's streams from logging the cancelled task as an error. A request
+            # cut short by shedding is still answered.
+            if record.shed and record.pending:
+                await self._answer_shed(writer)
+        except Exception as error:  # one broken connection must never take the server down
+            if not is_disconnect(error):
+                raise  # _serve() answers and logs everything else; this is a bug in it
+            log.info("sandbox client %s went away: %s", peer, _described(error))
         finally:
-            self._connections.discard(task)
-            self.open_total -= 1
-            self.open_by_ip[peer] -= 1
-            if not self.open_by_ip[peer]:
-                del self.open_by_ip[peer]
-            with contextlib.suppress(Exception):
-                writer.close()
-                await writer.wait_closed()
+            self._forget(record)
+            await _close(writer, abort=abort, timeout=self.config.linger)
 
-    async def _refuse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """Answer 503 and close gently: a lingering close reads what the client had already
-        sent, so its kernel does not reset the connection before it reads our answer."""
+    def _make_room(self, peer: str) -> str | None:
+        """Return None when a new connection from `peer` may be served (shedding an
+        idle one if the server is full), else the limit that refuses it."""
+        if self.open_by_ip.get(peer, 0) >= self.config.max_connections_per_ip:
+            return "address"
+        if self.open_total < self.config.max_connections:
+            return None
+        victim = self._victim()
+        if victim is None:
+            return "server"
+        self._forget(victim)
+        victim.shed = True
+        self.shed_total += 1
+        victim.task.cancel()
+        log.info("sandbox shed an idle connection from %s to serve %s", victim.peer, peer)
+        return None
+
+    def _victim(self) -> _Open | None:
+        """The idle connection to shed: from the address holding the most, idle longest."""
+        now = asyncio.get_running_loop().time()
+        idle = [record for record in self._open.values() if not record.busy]
+        if not idle:
+            return None
+        return max(
+            idle, key=lambda record: (self.open_by_ip[record.peer], now - record.last_active)
+        )
+
+    def _forget(self, record: _Open) -> None:
+        if self._open.pop(record.task, None) is None:
+            return  # already shed
+        self.open_total -= 1
+        self.open_by_ip[record.peer] -= 1
+        if not self.open_by_ip[record.peer]:
+            del self.open_by_ip[record.peer]
+
+    async def _refuse(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, limit: str
+    ) -> None:
+        """Answer 503, saying which limit was hit, and close gently: a lingering close
+        reads what the client had already sent, so its kernel does not reset the
+        connection before it reads our answer."""
+        if limit == "address":
+            text = _BUSY_ADDRESS.format(limit=self.config.max_connections_per_ip)
+        else:
+            text = _BUSY_SERVER.format(limit=self.config.max_connections)
+        answer = _plain_answer(
+            "HTTP/1.1 503 Service Unavailable",
+            text,
+            f"Retry-After: {RETRY_AFTER}",
+            f"X-Sandbox-Limit: {'per-address' if limit == 'address' else 'global'}",
+        )
         with contextlib.suppress(Exception):
-            writer.write(_BUSY)
-            await writer.drain()
-            writer.write_eof()
+            async with asyncio.timeout(1.0):
+                writer.write(answer)
+                await writer.drain()
+                writer.write_eof()
             await _read(reader, self.config.read_size, 1.0)
-            writer.close()
-            await writer.wait_closed()
+        await _close(writer, abort=False, timeout=1.0)
 
-    async def _serve(self, reader, writer, connection: ConnectionInfo) -> None:
+    async def _answer_shed(self, writer: asyncio.StreamWriter) -> None:
+        answer = _plain_answer(
+            "HTTP/1.1 503 Service Unavailable",
+            _SHED.format(limit=self.config.max_connections),
+            f"Retry-After: {RETRY_AFTER}",
+            "X-Sandbox-Limit: global",
+        )
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(1.0):
+                writer.write(answer)
+                await writer.drain()
+
+    async def _serve(self, reader, writer, connection: ConnectionInfo, record: _Open) -> None:
+        """Answer the connection's requests; a failure of the server's own code on the
+        way (framing, a bug) still gets the client a 500 before the close."""
+        try:
+            await self._exchange_all(reader, writer, connection, record)
+        except (ClientNotReading, asyncio.CancelledError):
+            raise
+        except Exception as error:
+            if is_disconnect(error):
+                raise
+            digest = hashlib.sha256(record.pending).hexdigest()[:16]
+            log.exception(
+                "sandbox failed on %d bytes from %s (sha256 %s)",
+                len(record.pending),
+                connection.peer,
+                digest,
+            )
+            if record.pending:  # those bytes are owed an answer
+                await self._write(writer, _FAILED)
+                await self._linger(reader, writer)
+
+    async def _exchange_all(
+        self, reader, writer, connection: ConnectionInfo, record: _Open
+    ) -> None:
         loop = asyncio.get_running_loop()
         buffer, answered = b"", False
         while True:
             if not buffer:
                 # Between requests: wait for the first byte, or close an idle connection.
                 wait = self.config.idle_timeout if answered else self.config.head_timeout
+                record.busy, record.pending, record.last_active = False, b"", loop.time()
                 chunk = await _read(reader, self.config.read_size, wait)
                 if not chunk:
                     return
                 buffer = chunk
                 # Everything sent so far is answered: this request is not pipelined.
                 connection.served = connection.consumed = 0
+            record.busy, record.pending = True, buffer
             started = loop.time()
+            # Deadlines fall up to 10% later than configured, so clients that all started
+            # together (an attack) are not all cut off, and answered, in the same instant.
+            stretch = 1 + random.random() * 0.1
             frame = frame_request(buffer) if _may_have_changed(buffer, buffer, False) else None
             continued = False
             while (frame is None or frame.end is None) and len(buffer) <= LIMITS.input_bytes:
                 head_done = frame is not None and frame.layout.status == COMPLETE
                 if head_done and not continued and _expects_continue(frame):
-                    await _write(writer, CONTINUE)
+                    await self._write(writer, CONTINUE)
                     continued = True
-                deadline = started + (
+                deadline = started + stretch * (
                     self.config.request_timeout if head_done else self.config.head_timeout
                 )
+                # Waiting for the rest of a request is idle too: a slow sender may be shed.
+                record.busy, record.last_active = False, loop.time()
                 chunk = await _read(reader, self.config.read_size, deadline - loop.time())
+                record.busy = True
                 if not chunk:
-                    # Timed out or the client stopped sending: answer what arrived, as a
-                    # real server would (usually 408 or 400), then close.
+                    # Timed out (408) or the client closed its side (400: no more bytes can
+                    # come): answer what arrived, as a real server would, then close.
+                    connection.client_closed = chunk == b""
                     reply = await self._answer(buffer, connection)
-                    await _write(writer, reply.raw)
+                    await self._write(writer, reply.raw)
                     await self._linger(reader, writer)
                     return
                 buffer += chunk
+                record.pending = buffer
                 if _may_have_changed(buffer, chunk, head_done):
                     frame = frame_request(buffer)
             end = frame.end if frame is not None else None
@@ -219,7 +368,8 @@ class SandboxServer:
             connection.served += reply.exchanges
             connection.consumed += len(request)
             answered = True
-            await _write(writer, reply.raw)
+            await self._write(writer, reply.raw)
+            record.pending = buffer
             if reply.close:
                 await self._linger(reader, writer)
                 return
@@ -230,6 +380,23 @@ class SandboxServer:
         except Exception:  # the client still deserves an answer, as from any real server
             log.exception("sandbox handler failed for %s", connection.peer)
             return Reply(_FAILED, close=True, exchanges=0)
+
+    async def _write(self, writer: asyncio.StreamWriter, data: bytes) -> None:
+        """Send `data`; raise ClientNotReading when the client leaves too much unread
+        or does not take it within the write deadline."""
+        writer.write(data)
+        unread = _unread(writer)
+        if unread > self.config.max_unread_output:
+            raise ClientNotReading(
+                f"{unread} bytes of answers unread, more than {self.config.max_unread_output}"
+            )
+        try:
+            async with asyncio.timeout(self.config.write_timeout):
+                await writer.drain()
+        except TimeoutError:
+            raise ClientNotReading(
+                f"answers unread for {self.config.write_timeout:g} s (the write deadline)"
+            ) from None
 
     async def _linger(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Stop writing, then drop what the client still sends for a moment: closing
@@ -242,6 +409,37 @@ class SandboxServer:
         deadline = loop.time() + self.config.linger
         while await _read(reader, self.config.read_size, deadline - loop.time()):
             pass
+
+
+def _described(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+async def _close(writer: asyncio.StreamWriter, *, abort: bool, timeout: float) -> None:
+    """Close the connection; drop what is still queued when `abort` is set, or when
+    the client does not take it within `timeout` (closing waits for the queue)."""
+    if abort:
+        writer.transport.abort()
+    with contextlib.suppress(Exception):
+        writer.close()
+        async with asyncio.timeout(timeout):
+            await writer.wait_closed()
+        return
+    writer.transport.abort()
+
+
+def _unread(writer: asyncio.StreamWriter) -> int:
+    """Bytes written but not yet taken by the client: asyncio's buffer, plus the
+    kernel's send queue where the platform tells it (Linux's SIOCOUTQ)."""
+    queued = writer.transport.get_write_buffer_size()
+    sock = writer.get_extra_info("socket")
+    if sock is None:
+        return queued
+    try:
+        kernel = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, struct.pack("i", 0))
+    except (OSError, ValueError):
+        return queued
+    return queued + struct.unpack("i", kernel)[0]
 
 
 def _expects_continue(frame: Frame) -> bool:
@@ -273,8 +471,3 @@ async def _read(reader: asyncio.StreamReader, size: int, timeout: float) -> byte
             return await reader.read(size)
     except TimeoutError:
         return None
-
-
-async def _write(writer: asyncio.StreamWriter, data: bytes) -> None:
-    writer.write(data)
-    await writer.drain()

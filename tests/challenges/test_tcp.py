@@ -4,10 +4,13 @@ import re
 import subprocess
 
 import pytest
+from django.core.cache import cache
 
+from challenges import tcp
 from challenges.models import RecordedExchange, SandboxState
 from challenges.services import sandbox_send, sandbox_state_for
 from challenges.tcp import DjangoSandboxHandler, learner_key
+from tests.concurrency import run_concurrently
 from tests.factories import UserFactory
 from tests.sandbox.server_harness import exchange, running_server
 
@@ -36,9 +39,16 @@ def server():
         (b"GET / HTTP/1.1\r\nHost: sandbox.localhost\r\n\r\n", None),
         (b"GET / HTTP/1.1\r\n\r\n", None),
         (b"GET / HTTP/1.1\r\nHost: kshort.sandbox.localhost\r\n\r\n", None),
+        # An absolute-form target's authority wins over Host (RFC 9112 §3.2.2).
+        (
+            b"GET http://kabcdefghijk.sandbox.localhost/ HTTP/1.1\r\nHost: kzzzzzzzzzzz.x\r\n\r\n",
+            "kabcdefghijk",
+        ),
+        (b"GET http://sandbox.localhost/ HTTP/1.1\r\nHost: kabcdefghijk.x\r\n\r\n", None),
+        (b"GET http://[/ HTTP/1.1\r\nHost: kabcdefghijk.x\r\n\r\n", None),
     ],
 )
-def test_learner_key_comes_from_the_host_header(head, key):
+def test_learner_key_comes_from_the_host_the_request_names(head, key):
     assert learner_key(head) == key
 
 
@@ -111,3 +121,72 @@ def test_curl_with_the_learners_key_host(server):
     )
     assert result.stdout.startswith("HTTP/1.1 200 OK"), result.stdout[:200]
     assert RecordedExchange.objects.filter(user=learner, source="tcp").count() == 1
+
+
+def test_an_absolute_form_target_picks_the_learner_and_a_disagreeing_host_is_noted(server):
+    learner = UserFactory()
+    raw = (
+        f"GET http://{learner.sandbox_key}.sandbox.localhost/books/1 HTTP/1.1\r\n"
+        "Host: someone-else.example\r\nConnection: close\r\n\r\n"
+    ).encode()
+    answer = exchange(server[1], raw)
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and b"X-Sandbox-Note" not in answer
+    row = RecordedExchange.objects.get(user=learner)
+    [note] = row.diagnostics
+    assert (note["code"], note["line"], note["column"]) == ("host-disagrees-with-target", 2, 7)
+    assert note["fix"] == f"Host: {learner.sandbox_key}.sandbox.localhost"
+
+
+def test_a_learner_closing_mid_request_gets_and_records_a_400(server):
+    learner = UserFactory()
+    raw = f"GET /books HTTP/1.1\r\nHost: {learner.sandbox_key}.sandbox.localhost\r\n".encode()
+    answer = exchange(server[1], raw)  # sends, then closes its side
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    row = RecordedExchange.objects.get(user=learner)
+    assert row.status == 400
+    assert [d["code"] for d in row.diagnostics] == ["client-closed-early"]
+
+
+def test_keyed_traffic_past_the_rate_limit_gets_429_and_is_not_recorded(server, monkeypatch):
+    monkeypatch.setattr(tcp, "TCP_REQUESTS_PER_MINUTE", 3)
+    cache.clear()
+    learner = UserFactory()
+    get = f"GET /books/1 HTTP/1.1\r\nHost: {learner.sandbox_key}.sandbox.localhost\r\n\r\n"
+    answer = exchange(server[1], get.encode() * 5)
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") == 3
+    refusal = answer[answer.index(b"HTTP/1.1 429 ") :]
+    assert refusal.startswith(b"HTTP/1.1 429 Too Many Requests\r\n")
+    retry_after = int(re.search(rb"Retry-After: (\d+)\r\n", refusal).group(1))
+    assert 1 <= retry_after <= 60
+    assert b"Connection: close\r\n" in refusal and refusal.count(b"HTTP/1.1 ") == 1
+    assert RecordedExchange.objects.filter(user=learner).count() == 3
+    other = UserFactory()  # the limit is per learner
+    assert exchange(
+        server[1], get.replace(learner.sandbox_key, other.sandbox_key).encode()
+    ).startswith(b"HTTP/1.1 200 OK")
+
+
+def test_the_rate_window_says_how_long_to_wait():
+    cache.clear()
+    start = 1_000_040.0  # 20 s into a 60 s window (windows start at multiples of 60)
+    for _ in range(tcp.TCP_REQUESTS_PER_MINUTE):
+        assert tcp.learner_rate_wait("kwindowtest1", now=start) is None
+    assert tcp.learner_rate_wait("kwindowtest1", now=start + 5) == 35
+    assert tcp.learner_rate_wait("kwindowtest1", now=start + 40) is None  # a new window
+
+
+def test_the_keyed_rate_limit_holds_under_concurrent_requests(postgres_only, monkeypatch):
+    monkeypatch.setattr(tcp, "TCP_REQUESTS_PER_MINUTE", 5)
+    cache.clear()
+    learner = UserFactory()
+    get = f"GET /books/1 HTTP/1.1\r\nHost: {learner.sandbox_key}.sandbox.localhost\r\n\r\n"
+    handler = DjangoSandboxHandler(workers=1)
+    results = run_concurrently(
+        lambda: handler._answer_for_learner(learner.sandbox_key, get.encode(), 0, 0, False),
+        times=16,
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    answers = [r.raw.split(b"\r\n", 1)[0] for r in results]
+    assert answers.count(b"HTTP/1.1 200 OK") == 5
+    assert answers.count(b"HTTP/1.1 429 Too Many Requests") == 11
+    assert RecordedExchange.objects.filter(user=learner).count() == 5

@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager
 
 from challenges.sandbox import fresh_state, process
+from challenges.sandbox.closed_early import answered_as_closed
 from challenges.sandbox.server import Reply, SandboxServer, ServerConfig
 
 from .support import NOW, REPLICA
@@ -23,6 +24,8 @@ async def fixed_clock_handler(raw: bytes, connection) -> Reply:
         prior_requests=connection.served,
         prior_bytes=connection.consumed,
     )
+    if connection.client_closed:
+        outcome = answered_as_closed(outcome)
     connection.scratch["state"] = outcome.state
     return Reply(
         outcome.raw_response, close=outcome.closes_connection, exchanges=len(outcome.exchanges)
@@ -32,6 +35,14 @@ async def fixed_clock_handler(raw: bytes, connection) -> Reply:
 @contextmanager
 def running_server(handler=fixed_clock_handler, config: ServerConfig | None = None):
     """Yield (host, port) of a server running in its own thread and event loop."""
+    with serving(handler, config) as server:
+        yield "127.0.0.1", server.port
+
+
+@contextmanager
+def serving(handler=fixed_clock_handler, config: ServerConfig | None = None):
+    """Yield the SandboxServer itself, running in its own thread and event loop
+    (read its counters; they are only ever changed in that loop)."""
     loop = asyncio.new_event_loop()
     server = SandboxServer(handler, config)
     started = threading.Event()
@@ -46,7 +57,7 @@ def running_server(handler=fixed_clock_handler, config: ServerConfig | None = No
     thread.start()
     assert started.wait(10), "the sandbox server did not start"
     try:
-        yield "127.0.0.1", server.port
+        yield server
     finally:
         asyncio.run_coroutine_threadsafe(server.close(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
@@ -78,3 +89,13 @@ def exchange(
         except ConnectionResetError:
             pass  # a refusing server may reset after its answer; keep what arrived
         return b"".join(chunks)
+
+
+def wait_until(condition, timeout: float = 5.0, step: float = 0.02) -> bool:
+    """Poll `condition()` until it is true or `timeout` passes; return its last value."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return bool(condition())
+        time.sleep(step)
+    return True

@@ -17,11 +17,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-connections-per-ip", type=int, default=ServerConfig.max_connections_per_ip
         )
+        parser.add_argument(
+            "--write-timeout",
+            type=float,
+            default=ServerConfig.write_timeout,
+            help="seconds a client may leave an answer unread before it is closed",
+        )
+        parser.add_argument(
+            "--max-unread-output",
+            type=int,
+            default=ServerConfig.max_unread_output,
+            help="bytes of answers a client may leave unread before it is closed",
+        )
 
     def handle(self, *args, **options):
         config = ServerConfig(
             max_connections=options["max_connections"],
             max_connections_per_ip=options["max_connections_per_ip"],
+            write_timeout=options["write_timeout"],
+            max_unread_output=options["max_unread_output"],
         )
         try:
             asyncio.run(self._serve(options["host"], options["port"], config))
