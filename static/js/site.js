@@ -16,6 +16,18 @@
     });
   });
 
+  // After htmx swaps in a new question, its feedback or an error, move keyboard
+  // focus there (the element marked data-focus-here), so the next answer is one
+  // Tab away instead of a dozen from the top of the page.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt;
+    if (!root.isConnected || !root.matches) return;
+    var target = root.matches("[data-focus-here]") ? root : root.querySelector("[data-focus-here]");
+    if (!target) return;
+    target.removeAttribute("data-focus-here");
+    target.focus();
+  });
+
   // Form errors (400, 409, 413, 422, 429) are fragments htmx swaps in place
   // (see responseHandling in base.html). Anything else htmx leaves unswapped, so
   // say so beside the page instead of failing silently; nothing the learner
