@@ -100,7 +100,9 @@ def test_keyboard_focus_follows_check_and_next_question(page):
     page.get_by_role("button", name="Check my answer").press("Enter")
     expect(page.get_by_role("heading", name="✓ Right")).to_be_visible()
     expect(page.locator("#feedback")).to_be_focused()
-    assert _active_id(page) == "feedback"  # document.activeElement itself, as a screen reader sees it
+    assert (
+        _active_id(page) == "feedback"
+    )  # document.activeElement itself, as a screen reader sees it
 
     # From the feedback, "Next question" is a couple of Tabs away (past the source link).
     for _ in range(3):
