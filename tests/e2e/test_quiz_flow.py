@@ -161,6 +161,7 @@ def test_the_summary_keeps_code_lines_shows_xp_and_offers_another_run(page, tmp_
     prompt = "What is wrong here?\n\n```\nGET /books HTTP/1.1\nHost : example.org\n```\n"
     _start(page, "Summary", "truefalse", 2, prompt=prompt)
     for number in (1, 2):
+        expect(page.get_by_text(f"Question {number} of 2")).to_be_visible()
         page.locator("#quiz-card").get_by_label("True").check()
         page.get_by_role("button", name="Check my answer").click()
         page.get_by_role("link", name="Next question").or_(
