@@ -5,6 +5,9 @@ curl command equivalent to the learner's request."""
 import re
 import shlex
 
+from challenges.sandbox.checks import CHECKS
+from challenges.sandbox.grading import grade_step
+
 _CONTROL = {0x09: "→", 0x0B: "␋", 0x0C: "␌", 0x00: "␀"}
 
 
@@ -77,3 +80,43 @@ def curl_command(raw: bytes, base_url: str) -> str | None:
     url = target if "://" in target else base_url.rstrip("/") + target
     parts.append(url)
     return " ".join(shlex.quote(part) for part in parts)
+
+
+_PER_REQUEST_SCOPES = ("request", "response", "exchange")
+
+
+def graded_requests(rows, checks: list[dict]) -> list[dict]:
+    """For each exchange graded at once (the TCP case): its lines as the server read
+    them, whether a check of the step looked at it, and whether those checks passed on it.
+
+    A check looks at the last request unless its `exchange` says 1, 2... or any/all;
+    checks on the step or the sandbox state judge no single request.
+    """
+    exchanges = [row.as_exchange() for row in rows]
+    looked_at: dict[int, list[bool]] = {}
+    for spec in checks:
+        if CHECKS[spec["check"]].scope not in _PER_REQUEST_SCOPES:
+            continue
+        alone = {key: value for key, value in spec.items() if key != "exchange"}
+        for index in _indices_checked(spec.get("exchange", "last"), len(exchanges)):
+            (result,) = grade_step([alone], [exchanges[index]], {})
+            looked_at.setdefault(index, []).append(result.passed)
+    any_passes = {index for index, marks in looked_at.items() if all(marks)}
+    return [
+        {
+            "number": index + 1,
+            "exchange": row,
+            "lines": annotated_lines(bytes(row.raw_request), row.diagnostics),
+            "graded": index in looked_at,
+            "passed": index in any_passes,
+        }
+        for index, row in enumerate(rows)
+    ]
+
+
+def _indices_checked(which, count: int) -> range | list[int]:
+    if isinstance(which, int):
+        return [which - 1] if 0 < which <= count else []
+    if which in ("any", "all"):
+        return range(count)
+    return [count - 1] if count else []

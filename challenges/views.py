@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from challenges.forms import SendForm
 from challenges.models import Challenge, ChallengeProgress, Submission
-from challenges.presenters import annotated_lines, curl_command
+from challenges.presenters import annotated_lines, curl_command, graded_requests
 from challenges.selectors import (
     challenge_board,
     passed_steps,
@@ -80,10 +80,17 @@ def _attempt_context(request, challenge, attempt) -> dict:
     exchanges = list(attempt.submission.exchanges.order_by("pk"))
     diagnostics = [d for row in exchanges for d in row.diagnostics]
     raw = bytes(attempt.submission.raw_request)
+    if attempt.submission.source != "editor":  # several requests from TCP, each shown on its own
+        checks = challenge.steps[attempt.step]["checks"]
+        return {
+            "attempt": attempt,
+            "exchanges": exchanges,
+            "graded": graded_requests(exchanges, checks),
+        }
     return {
         "attempt": attempt,
         "exchanges": exchanges,
-        "lines": annotated_lines(raw, diagnostics) if attempt.submission.source == "editor" else [],
+        "lines": annotated_lines(raw, diagnostics),
         "curl": curl_command(raw, sandbox_address(request.user)["url"]),
     }
 
@@ -139,7 +146,7 @@ def hint(request, slug: str):
     else:
         challenge_hint_reveal(user=request.user, challenge=challenge)
     if request.htmx:
-        return render(request, "challenges/detail.html#hints", _page_context(request, challenge))
+        return render(request, "challenges/_hint_response.html", _page_context(request, challenge))
     return redirect("challenges:detail", slug=slug)
 
 

@@ -1,5 +1,8 @@
 """Shape questions and answers for the templates: display order, and answers in words."""
 
+from django.db.models import Q
+
+from accounts.models import XpAward
 from quiz.models import Answer, Question, QuizRun
 from quiz.questions import correct_answer
 
@@ -67,12 +70,7 @@ def _items(data: dict, given) -> list[dict]:
     if kind == "multi":
         chosen = set(given or [])
         return [
-            {
-                "text": option["text"],
-                "chosen": index in chosen,
-                "correct": option["correct"],
-                "ok": (index in chosen) == option["correct"],
-            }
+            _multi_item(option["text"], index in chosen, bool(option.get("correct")))
             for index, option in enumerate(data["options"])
         ]
     if kind == "match":
@@ -94,3 +92,43 @@ def _items(data: dict, given) -> list[dict]:
             )
         return items
     return []
+
+
+def _multi_item(text: str, chosen: bool, correct: bool) -> dict:
+    """One option of a multi-select answer, said plainly: what you did, and whether it belongs."""
+    if chosen:
+        sentence = (
+            f"You ticked {text}: right, {text} is one of them."
+            if correct
+            else f"You ticked {text}, but {text} is not one of them."
+        )
+    else:
+        sentence = (
+            f"You left {text} unticked, but {text} is one of them."
+            if correct
+            else f"You left {text} unticked: right, {text} is not one of them."
+        )
+    return {
+        "text": text,
+        "chosen": chosen,
+        "correct": correct,
+        "ok": chosen == correct,
+        "sentence": sentence,
+    }
+
+
+def run_xp(run: QuizRun, answers) -> int:
+    """XP this run earned: each question pays once ever, so count only awards made by its answers."""
+    sources = {
+        f"quiz:{answer.question.slug}": answer.answered_at for answer in answers if answer.correct
+    }
+    awards = XpAward.objects.filter(user=run.user, awarded_at__gte=run.started_at).filter(
+        Q(source__in=sources) | Q(source__startswith="quiz-perfect:")
+    )
+    total = 0
+    for award in awards:
+        if award.source in sources:
+            total += award.points if award.awarded_at >= sources[award.source] else 0
+        elif run.finished_at and award.awarded_at >= run.finished_at:
+            total += award.points  # the perfect-run bonus, paid as the run finished
+    return total

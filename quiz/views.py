@@ -9,7 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.ratelimit import rate_limited
 from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun, Topic
-from quiz.presenters import answer_review, question_view
+from quiz.presenters import answer_review, question_view, run_xp
 from quiz.selectors import practice_due_count, practice_queue_count, topic_masteries
 from quiz.services import QuizError, quiz_answer_submit, quiz_run_start
 
@@ -81,6 +81,7 @@ def _summary(run: QuizRun, answers) -> dict:
         "right": right,
         "total": run.size,
         "reviews": [answer_review(run, answer) for answer in answers],
+        "xp": run_xp(run, answers),
     }
 
 

@@ -228,3 +228,89 @@ def test_restart_goes_back_to_step_one(client, learner):
     assert response["Location"] == reverse("challenges:detail", args=[challenge.slug])
     assert ChallengeProgress.objects.get(user=learner).current_step == 0
     assert client.get(reverse("challenges:restart", args=[challenge.slug])).status_code == 405
+
+
+# --- the page follows a send (issue 10, point 2) ----------------------------
+
+
+def test_a_send_over_htmx_refreshes_the_side_panels_out_of_band(client, learner, htmx_headers):
+    challenge = ChallengeFactory()
+    fragment = _send(client, challenge, headers=htmx_headers).content.decode()
+    assert fragment.lstrip().startswith('<section id="result"')
+    for panel in ("hints", "solution", "history"):
+        assert (
+            f'<section id="{panel}" class="panel" aria-labelledby="{panel}-heading" hx-swap-oob="true">'
+            in fragment
+        )
+    assert 'id="challenge-status" class="meta" hx-swap-oob="true"' in fragment
+    # Solved now: the solution shows, and hints no longer cost anything.
+    assert "GET /books/1 HTTP/1.1" in fragment.split('id="solution"')[1]
+    assert "Reveal hint 1 (free: no XP at stake now)" in fragment
+    assert "Step 1 via browser editor" in fragment.split('id="history"')[1]
+
+
+def test_the_full_page_has_no_out_of_band_panels(client, learner):
+    body = client.get(reverse("challenges:detail", args=[ChallengeFactory().slug])).content.decode()
+    assert '<section id="history" class="panel" aria-labelledby="history-heading">' in body
+    assert body.count('hx-swap-oob="true"') == 2  # status and steps, harmless on a full page
+
+
+def test_a_refused_send_is_inline_and_keeps_the_panels(client, learner, htmx_headers):
+    challenge = ChallengeFactory()
+    response = _send(client, challenge, text="  \n", headers=htmx_headers)
+    body = response.content.decode()
+    assert response.status_code == 400 and "nothing to send yet" in body
+    assert 'id="history"' in body and "No attempts yet." in body
+    assert not Submission.objects.exists()
+
+
+def test_a_hint_over_htmx_also_updates_the_xp_line(client, learner, htmx_headers):
+    challenge = ChallengeFactory(points=20)
+    url = reverse("challenges:hint", args=[challenge.slug])
+    fragment = client.post(url, headers=htmx_headers).content.decode()
+    assert fragment.lstrip().startswith(
+        '<section id="hints" class="panel" aria-labelledby="hints-heading">'
+    )
+    status = fragment.split('id="challenge-status"')[1]
+    assert 'hx-swap-oob="true"' in status.split(">")[0] and "20 XP (15 after hints)" in status
+
+
+def test_hint_for_an_unknown_or_inactive_challenge_is_404(client, learner):
+    hidden = ChallengeFactory(is_active=False)
+    assert client.post(reverse("challenges:hint", args=[hidden.slug])).status_code == 404
+    assert client.post(reverse("challenges:grade_tcp", args=["nope"])).status_code == 404
+
+
+def test_grade_tcp_refuses_get_and_needs_login(client):
+    challenge = ChallengeFactory()
+    url = reverse("challenges:grade_tcp", args=[challenge.slug])
+    assert client.post(url).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 405
+
+
+def test_grade_tcp_shows_each_request_annotated_and_which_one_passed(client, learner, htmx_headers):
+    challenge = ChallengeFactory()
+    sandbox_send(user=learner, data=b"GET /books/2 HTTP/1.1\nHost: x\n\n", source="tcp")
+    sandbox_send(user=learner, data=GET_BOOK_TEXT.replace("\n", "\r\n").encode(), source="tcp")
+    fragment = client.post(
+        reverse("challenges:grade_tcp", args=[challenge.slug]), headers=htmx_headers
+    ).content.decode()
+    first, second = fragment.split('class="graded-request"')[1:3]
+    assert "Request 1 of 2:\n" in first and "not judged by this step" in first
+    assert "GET /books/2 HTTP/1.1" in first and "\\n</span>" in first  # the bare LF, shown
+    assert 'class="diagnostic diagnostic-warning"' in first
+    assert "Request 2 of 2:" in second and "passed its checks" in second
+    assert "\\r\\n</span>" in second and "HTTP/1.1 200 OK" in second
+    assert (
+        'id="history" class="panel" aria-labelledby="history-heading" hx-swap-oob="true"'
+        in fragment
+    )
+
+
+def test_grade_tcp_marks_a_failing_last_request(client, learner):
+    challenge = ChallengeFactory()
+    sandbox_send(user=learner, data=b"GET /books/3 HTTP/1.1\r\nHost: x\r\n\r\n", source="tcp")
+    body = client.post(reverse("challenges:grade_tcp", args=[challenge.slug])).content.decode()
+    assert "Request 1 of 1:" in body and "did not pass its checks" in body
+    assert "not yet" in body

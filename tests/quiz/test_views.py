@@ -186,3 +186,87 @@ def test_each_question_type_is_scored_from_the_form(client, learner, kind, post,
     client.post(_answer_url(run), {"position": 0, **post})
     body = client.get(reverse("quiz:feedback", args=[run.pk, 0])).content.decode()
     assert f"</span> {verdict}</h2>" in body or f" {verdict}</h2>" in body
+
+
+# --- the page follows what just happened (issue 10, points 2 and 4) --------
+
+
+def test_htmx_question_and_feedback_mark_where_focus_goes(client, learner, htmx_headers):
+    run = _run(learner)
+    question = client.get(reverse("quiz:run", args=[run.pk]), headers=htmx_headers).content.decode()
+    assert question.lstrip().startswith('<section id="quiz-card"')
+    assert '<fieldset id="question"' in question and "data-focus-here" in question
+    feedback = client.post(
+        _answer_url(run), {"position": 0, "choice": 0}, headers=htmx_headers
+    ).content.decode()
+    assert 'id="feedback"' in feedback and 'tabindex="-1" data-focus-here' in feedback
+    assert "autofocus" not in feedback
+
+
+def test_an_inline_error_takes_the_focus_mark_from_the_question(client, learner, htmx_headers):
+    run = _run(learner, kind="multi")
+    body = client.post(_answer_url(run), {"position": 0}, headers=htmx_headers).content.decode()
+    assert 'id="answer-error" tabindex="-1" data-focus-here' in body
+    assert body.count("data-focus-here") == 1
+
+
+def test_multi_select_feedback_reads_plainly(client, learner):
+    run = _run(learner, kind="multi", n=1)
+    client.post(_answer_url(run), {"position": 0, "choice": ["0", "2"]})
+    body = client.get(reverse("quiz:feedback", args=[run.pk, 0])).content.decode()
+    assert "You ticked GET: right, GET is one of them." in body
+    assert "You ticked POST, but POST is not one of them." in body
+    assert "You left HEAD unticked, but HEAD is one of them." in body
+    assert "You left PATCH unticked: right, PATCH is not one of them." in body
+    assert "wrong option" not in body and "you left it" not in body
+
+
+def test_spot_the_line_is_a_choice_confirmed_by_the_check_button(client, learner):
+    run = _run(learner, kind="spot_line", n=1)
+    body = client.get(reverse("quiz:run", args=[run.pk])).content.decode()
+    assert body.count('type="radio" name="line"') == 3
+    assert 'type="submit" name="line"' not in body and "Check my answer" in body
+    assert client.post(_answer_url(run), {"position": 0, "line": "3"}).status_code == 302
+    assert Answer.objects.get().given == 3
+
+
+def test_summary_renders_markdown_xp_and_another_run(client, learner):
+    topic = TopicFactory(slug="methods")
+    for index in range(2):
+        QuestionFactory(
+            topic=topic,
+            kind="truefalse",
+            prompt=f"Look:\n\n```\nGET /{index} HTTP/1.1\nHost: x\n```\n",
+        )
+    run = quiz_run_start(user=learner, kind="topic", topic=topic)
+    for position in range(2):
+        client.post(_answer_url(run), {"position": position, "choice": "true"})
+    body = client.get(reverse("quiz:run", args=[run.pk])).content.decode()
+    assert "<pre><code>GET /0 HTTP/1.1\nHost: x\n</code></pre>" in body
+    assert "+20 XP earned in this run." in body
+    assert 'name="topic" value="methods"' in body and "Start another run" in body
+
+
+def test_a_second_run_of_the_same_questions_earns_no_new_xp(client, learner, htmx_headers):
+    run = _run(learner, kind="truefalse", n=1)
+    client.post(_answer_url(run), {"position": 0, "choice": "true"})
+    again = quiz_run_start(user=learner, kind="topic", topic=run.topic)
+    assert again.pk != run.pk
+    client.post(_answer_url(again), {"position": 0, "choice": "true"})
+    body = client.get(reverse("quiz:run", args=[again.pk]), headers=htmx_headers).content.decode()
+    assert "No new XP in this run: each question pays XP only the first time" in body
+    assert "+10 XP" in client.get(reverse("quiz:run", args=[run.pk])).content.decode()
+
+
+def test_a_mixed_run_offers_another_mixed_run(client, learner):
+    QuestionFactory(kind="truefalse")
+    run = quiz_run_start(user=learner, kind="mixed", topic=None)
+    for position in range(run.size):
+        client.post(_answer_url(run), {"position": position, "choice": "false"})
+    body = client.get(reverse("quiz:run", args=[run.pk])).content.decode()
+    assert 'name="topic" value="mixed"' in body and "No new XP in this run." in body
+
+
+def test_a_strangers_summary_is_404(client, learner):
+    run = _run(UserFactory(), kind="truefalse", n=1)
+    assert client.get(reverse("quiz:run", args=[run.pk])).status_code == 404
