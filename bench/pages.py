@@ -76,7 +76,7 @@ def _setup() -> None:
         call_command("seed_demo", users=1000, events=20000, group_size=200, stdout=quiet)
 
 
-def _viewer_pages(learner) -> dict[str, tuple[str, bool]]:
+def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
     """Each main page as (path, logged in), with the learner's own run and attempts in place."""
     from challenges.models import Challenge, Submission
     from challenges.submissions import challenge_submit
@@ -324,7 +324,7 @@ def run(*, quick: bool = False) -> dict:
     from django.db import transaction
 
     learner = get_user_model().objects.get(username=LEARNER)
-    pages = _viewer_pages(learner)
+    pages = viewer_pages(learner)
     group = learner.memberships.select_related("group").first().group
     connections, per_connection = (4, 15) if quick else (8, 50)
     print(
