@@ -129,6 +129,25 @@ def test_a_bump_from_another_process_is_seen_through_the_shared_cache(banks):
     assert "Changed elsewhere" in titles
 
 
+def test_one_request_reads_the_version_once_and_the_next_request_reads_it_again():
+    # The receivers of request_started and request_finished, called as Django calls them
+    # (sending the signals here would also close the test's database connection).
+    from accounts.content_version import _request_began, _request_ended
+
+    _request_began()
+    try:
+        first = content_version()
+        cache.incr(VERSION_KEY)  # another process bumps mid-request
+        assert content_version() == first  # one page is built from one version
+    finally:
+        _request_ended()
+    _request_began()
+    try:
+        assert content_version() == first + 1
+    finally:
+        _request_ended()
+
+
 def test_a_lost_version_restarts_above_every_old_one():
     old = content_version_bump()
     cache.delete(VERSION_KEY)  # evicted, or the cache was flushed
