@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard")
+SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard", "pages")
 
 
 def main() -> int:
@@ -38,6 +38,11 @@ def main() -> int:
         # Each phase runs in its own process: it points Django at its own PostgreSQL database.
         for phase in (["counts"], ["timings", "10" if args.quick else "30"]):
             subprocess.run([sys.executable, "-m", "bench.leaderboard", *phase], check=True)
+    if "pages" in chosen:
+        # Its own process too: production settings on its own PostgreSQL database and Redis db.
+        subprocess.run(
+            [sys.executable, "-m", "bench.pages", *(["--quick"] if args.quick else [])], check=True
+        )
     return 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from accounts.content_version import content_version_bump
 from challenges.content_schema import load_challenge_bank
 from challenges.models import Challenge, ChallengeTopic
 
@@ -35,6 +36,8 @@ def challenge_bank_load(directory: Path | None = None) -> ChallengeLoadSummary:
     """Validate every file in `directory`, then upsert topics and challenges; return counts."""
     topics, challenges = load_challenge_bank(directory or CONTENT_DIR)
     with transaction.atomic():
+        # Once committed, every process drops what it built from the old content.
+        transaction.on_commit(content_version_bump)
         topic_rows = {}
         for topic in topics:
             topic_rows[topic["slug"]], _ = ChallengeTopic.objects.update_or_create(

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from accounts.content_version import ContentMemo
 from accounts.models import User
 from challenges.models import Challenge, ChallengeProgress, ChallengeTopic, Submission
 
@@ -22,15 +23,32 @@ class TopicRow:
         return round(100 * self.solved / len(self.challenges)) if self.challenges else 0
 
 
+_catalogue = ContentMemo(max_entries=4)
+
+
+def active_challenges() -> tuple[Challenge, ...]:
+    """Every active challenge with its topic, in catalogue order; built once per content version.
+
+    The instances are shared by every request of the process: read them, never change them.
+    """
+    return _catalogue.get_or_build(
+        "active",
+        lambda: tuple(Challenge.objects.filter(is_active=True).select_related("topic")),
+    )
+
+
 def challenge_board(user: User) -> list[TopicRow]:
-    """Return every topic with its active challenges and the learner's status on each (two queries)."""
+    """Return every topic with its active challenges and the learner's status on each.
+
+    The catalogue comes from the content cache; only the learner's statuses are queried.
+    """
     statuses = {}
     if user.is_authenticated:
         statuses = dict(
             ChallengeProgress.objects.filter(user=user).values_list("challenge_id", "status")
         )
     rows: dict[int, TopicRow] = {}
-    for challenge in Challenge.objects.filter(is_active=True).select_related("topic"):
+    for challenge in active_challenges():
         row = rows.setdefault(challenge.topic_id, TopicRow(challenge.topic, []))
         row.challenges.append((challenge, statuses.get(challenge.pk, ChallengeProgress.Status.NEW)))
     return list(rows.values())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from accounts.content_version import content_version_bump
 from quiz.models import Question, Topic
 from quiz.questions import load_question_bank
 
@@ -36,6 +37,8 @@ def quiz_bank_load(directory: Path | None = None) -> QuizLoadSummary:
     """Validate every file in `directory`, then upsert topics and questions; return counts."""
     topics, questions = load_question_bank(directory or CONTENT_DIR)
     with transaction.atomic():
+        # Once committed, every process drops what it built from the old content.
+        transaction.on_commit(content_version_bump)
         topic_rows = {topic["slug"]: _upsert_topic(topic) for topic in topics}
         created = updated = 0
         for question in questions:

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.content_version import ContentMemo
 from accounts.models import User
 from quiz.models import QuestionProgress, QuizRun, Topic
 
@@ -19,11 +20,27 @@ class TopicMastery:
         return round(100 * self.mastered / self.total) if self.total else 0
 
 
+_topics = ContentMemo(max_entries=4)
+
+
+def quiz_topics() -> tuple[Topic, ...]:
+    """Topics with at least one active question, each annotated with `total`; once per content version.
+
+    The instances are shared by every request of the process: read them, never change them.
+    """
+    return _topics.get_or_build(
+        "with-totals",
+        lambda: tuple(
+            Topic.objects.annotate(
+                total=Count("questions", filter=Q(questions__is_active=True))
+            ).filter(total__gt=0)
+        ),
+    )
+
+
 def topic_masteries(user: User) -> list[TopicMastery]:
     """Return each topic with its active question count and how many the learner got right last time."""
-    topics = Topic.objects.annotate(
-        total=Count("questions", filter=Q(questions__is_active=True))
-    ).filter(total__gt=0)
+    topics = quiz_topics()
     mastered = {}
     unfinished = {}
     if user.is_authenticated:
