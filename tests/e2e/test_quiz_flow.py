@@ -1,9 +1,12 @@
+import copy
+
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import XpAward
 from quiz.models import Answer
 from tests.e2e.helpers import logged_in
+from tests.e2e.test_accessibility import AXE, RUN_AXE
 from tests.factories import QuestionFactory, TopicFactory, question_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -141,7 +144,7 @@ MULTI_WHYS = {
 
 
 def _multi_with_whys():
-    data = question_data("multi", "multi-0")
+    data = copy.deepcopy(question_data("multi", "multi-0"))  # its options are shared dicts
     for option in data["options"]:
         option["why"], option["reference"] = MULTI_WHYS[option["text"]]
     return data
@@ -168,6 +171,24 @@ def test_multi_select_feedback_says_plainly_what_you_ticked(page):
     )
     expect(page.locator(".marks")).not_to_contain_text("wrong option")
     expect(page.locator(".marks")).not_to_contain_text("one of them")
+
+
+def test_reasons_with_code_pass_axe_in_light_and_dark_mode(page):
+    page.context.add_init_script(path=str(AXE))
+    data = _multi_with_whys()
+    data["options"][2] = {
+        "text": "`POST /orders`",
+        "correct": False,
+        "why": "`POST` is not idempotent, since two identical POSTs may create two orders",
+        "reference": IDEMPOTENT,
+    }
+    _start(page, "Reasons", "multi", 1, data=data)
+    page.locator("#quiz-card").get_by_label("POST /orders").check()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".marks code").first).to_have_text("POST /orders")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate(RUN_AXE) == [], scheme
 
 
 def test_spot_the_line_counts_a_click_only_after_the_check(page):
