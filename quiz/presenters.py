@@ -1,8 +1,13 @@
 """Shape questions and answers for the templates: display order, and answers in words."""
 
+from html import unescape
+
 from django.db.models import Q
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 
 from accounts.models import XpAward
+from accounts.templatetags.markup import markdown_filter
 from quiz.models import Answer, Question, QuizRun
 from quiz.questions import correct_answer
 
@@ -70,8 +75,7 @@ def _items(data: dict, given) -> list[dict]:
     if kind == "multi":
         chosen = set(given or [])
         return [
-            _multi_item(option["text"], index in chosen, bool(option.get("correct")))
-            for index, option in enumerate(data["options"])
+            _multi_item(option, index in chosen) for index, option in enumerate(data["options"])
         ]
     if kind == "match":
         items = []
@@ -94,27 +98,50 @@ def _items(data: dict, given) -> list[dict]:
     return []
 
 
-def _multi_item(text: str, chosen: bool, correct: bool) -> dict:
-    """One option of a multi-select answer, said plainly: what you did, and whether it belongs."""
-    if chosen:
-        sentence = (
-            f"You ticked {text}: right, {text} is one of them."
-            if correct
-            else f"You ticked {text}, but {text} is not one of them."
-        )
+def _multi_item(option: dict, chosen: bool) -> dict:
+    """One option of a multi-select answer, said plainly: what you did, and why it is so.
+
+    The sentence is safe HTML: the option's text and its why are curriculum
+    Markdown, so code in them reads as code, as it does on the question card.
+    """
+    correct = bool(option.get("correct"))
+    text = _option_name(option["text"])
+    if option.get("why"):
+        reason = _inline_markdown(option["why"])
+        if option.get("reference"):
+            reason = format_html("{} ({})", reason, option["reference"])
     else:
-        sentence = (
-            f"You left {text} unticked, but {text} is one of them."
-            if correct
-            else f"You left {text} unticked: right, {text} is not one of them."
-        )
+        reason = format_html("{} is one of them" if correct else "{} is not one of them", text)
+    if chosen:
+        pattern = "You ticked {}: right, {}." if correct else "You ticked {}, but {}."
+    else:
+        pattern = "You left {} unticked, but {}." if correct else "You left {} unticked: right, {}."
     return {
-        "text": text,
+        "text": option["text"],
         "chosen": chosen,
         "correct": correct,
         "ok": chosen == correct,
-        "sentence": sentence,
+        "sentence": format_html(pattern, text, reason),
     }
+
+
+def _option_name(text: str) -> str:
+    """An option as the sentence names it: a phrase in quotes, so its end is clear; code as code."""
+    name = _inline_markdown(text)
+    is_code = name.startswith("<code>") and name.endswith("</code>") and name.count("<code>") == 1
+    if " " in strip_tags(name) and not is_code:
+        return format_html("“{}”", name)
+    return name
+
+
+def _inline_markdown(text: str) -> str:
+    """Return one line of curriculum Markdown as safe inline HTML (no paragraph around it)."""
+    html = markdown_filter(text)
+    inner = html.removeprefix("<p>").removesuffix("</p>")
+    if html.startswith("<p>") and html.endswith("</p>") and "<p>" not in inner:
+        return mark_safe(inner)  # noqa: S308 - markdown_filter's output is sanitised by nh3
+    words = " ".join(unescape(strip_tags(html)).split())
+    return format_html("{}", words)  # a block (a list, a heading): keep its words alone
 
 
 def run_xp(run: QuizRun, answers) -> int:

@@ -37,11 +37,15 @@ __all__ = [
 ]
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_RFC_REFERENCE = re.compile(
+_RFC_SECTION = (
     r"RFC (?P<rfc>9110|9111|9112|6265|9457|7617|6750|9113|3986|8288|7233) "
     r"§(?P<section>(?:\d+|[A-Z])(?:\.\d+)*)"
-    r"(?:[ ,;:]\s*\S.{0,79})?"  # an optional short note after the section
 )
+_RFC_REFERENCE = re.compile(
+    _RFC_SECTION + r"(?:[ ,;:]\s*\S.{0,79})?"  # an optional short note after the section
+)
+_OPTION_REFERENCE = re.compile(_RFC_SECTION)  # cited inside a sentence, so no note
+_WHY_MAX_LENGTH = 200
 _MDN_REFERENCE = re.compile(r"https://developer\.mozilla\.org/\S+")
 
 _COMMON_FIELDS = ("slug", "type", "difficulty", "prompt", "explanation", "reference")
@@ -99,7 +103,8 @@ def load_question_file(path) -> tuple[dict, list[dict]]:
     topic: {slug, title, summary, order}. Each question: {slug, topic, type,
     difficulty, position (index in the file), prompt, explanation (Markdown,
     stripped), reference, reference_url} plus its type's fields: options
-    [{text, correct}], answer, accept, message + message_lines + answer_line, or
+    [{text, correct} plus, on multi-select, {why, reference} when the file
+    gives a why], answer, accept, message + message_lines + answer_line, or
     pairs [[left, right]]. Raises ContentError for an unreadable file, a YAML
     syntax error (with its line), a duplicate key, or any field that breaks the
     rules of the format.
@@ -268,11 +273,15 @@ def _options(path, entry, raw):
         where = f"{entry}, option {number}"
         if not isinstance(option, dict):
             raise ContentError(path, where, "must be a mapping like {text: ..., correct: true}")
-        _check_fields(path, where, option, required=("text",), optional=("correct",))
+        optional = ("correct", "why", "reference")
+        _check_fields(path, where, option, required=("text",), optional=optional)
         correct = option.get("correct", False)
         if not isinstance(correct, bool):
             raise ContentError(path, where, f"correct must be true or false, got {correct!r}")
-        normalised.append({"text": _text(path, where, option["text"], "text"), "correct": correct})
+        text = _text(path, where, option["text"], "text")
+        reason = _option_reason(path, where, option, raw)
+        normalised.append({"text": text, "correct": correct, **reason})
+    _check_every_option_has_a_why(path, entry, normalised)
     texts = [option["text"] for option in normalised]
     if len(set(texts)) != len(texts):
         raise ContentError(path, entry, "two options have the same text")
@@ -283,6 +292,52 @@ def _options(path, entry, raw):
     if raw["type"] == "multi" and right < 1:
         raise ContentError(path, entry, "a multi-choice question needs at least one correct option")
     return {"options": normalised}
+
+
+def _option_reason(path, where, option, raw):
+    """Return {why, reference} for an option that says why it is right or wrong, else {}.
+
+    `why` is one clause the feedback sentence finishes ("You ticked PUT: right,
+    <why> (<reference>)."), so it reads after "right," and after "but" alike.
+    The reference is the option's own, or the question's RFC section.
+    """
+    if "why" not in option:
+        if "reference" in option:
+            raise ContentError(path, where, "reference is cited after a why, so it needs a why")
+        return {}
+    if raw["type"] != "multi":
+        problem = (
+            f"why is only shown for multi-select options; a {raw['type']!r} question "
+            "explains its options in its explanation"
+        )
+        raise ContentError(path, where, problem)
+    why = " ".join(_text(path, where, option["why"], "why").split())
+    if why.endswith((".", "!", "?", ";", ":")):
+        problem = "why is one clause that the feedback sentence finishes: leave out the final stop"
+        raise ContentError(path, where, problem)
+    if len(why) > _WHY_MAX_LENGTH:
+        problem = (
+            f"why is {len(why)} characters; keep it to one clause of {_WHY_MAX_LENGTH} at most"
+        )
+        raise ContentError(path, where, problem)
+    if "reference" not in option:
+        question_section = _OPTION_REFERENCE.match(raw["reference"])
+        return {"why": why, "reference": question_section[0] if question_section else None}
+    reference = _text(path, where, option["reference"], "reference")
+    if not _OPTION_REFERENCE.fullmatch(reference):
+        problem = f"reference {reference!r} must look like 'RFC 9110 §9.2.2', with no note"
+        raise ContentError(path, where, problem)
+    return {"why": why, "reference": reference}
+
+
+def _check_every_option_has_a_why(path, entry, options):
+    """Feedback that explains some options and not others reads as an oversight: all or none."""
+    if not any("why" in option for option in options):
+        return
+    for number, option in enumerate(options, start=1):
+        if "why" not in option:
+            problem = "has no why, though other options of this question do: give each one a why"
+            raise ContentError(path, f"{entry}, option {number}", problem)
 
 
 def _truefalse(path, entry, raw):

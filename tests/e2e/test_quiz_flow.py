@@ -1,10 +1,13 @@
+import copy
+
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import XpAward
 from quiz.models import Answer
 from tests.e2e.helpers import logged_in
-from tests.factories import QuestionFactory, TopicFactory
+from tests.e2e.test_accessibility import AXE, RUN_AXE
+from tests.factories import QuestionFactory, TopicFactory, question_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -131,18 +134,61 @@ def test_an_error_takes_focus_to_its_message(page):
     expect(page.locator("#answer-error")).to_be_focused()
 
 
+IDEMPOTENT = "RFC 9110 §9.2.2"
+MULTI_WHYS = {
+    "GET": ("GET is safe, and every safe method is idempotent", IDEMPOTENT),
+    "HEAD": ("HEAD is GET without the content, so it is just as idempotent", IDEMPOTENT),
+    "POST": ("POST is not idempotent, since two identical POSTs may create two orders", None),
+    "PATCH": ("PATCH is not idempotent by definition", IDEMPOTENT),
+}
+
+
+def _multi_with_whys():
+    data = copy.deepcopy(question_data("multi", "multi-0"))  # its options are shared dicts
+    for option in data["options"]:
+        option["why"], option["reference"] = MULTI_WHYS[option["text"]]
+    return data
+
+
 def test_multi_select_feedback_says_plainly_what_you_ticked(page):
-    _start(page, "Plain marks", "multi", 1)
+    _start(page, "Plain marks", "multi", 1, data=_multi_with_whys())
     card = page.locator("#quiz-card")
     card.get_by_label("GET", exact=True).check()
     card.get_by_label("POST").check()
     card.get_by_role("button", name="Check my answer").click()
-    marks = page.locator(".marks")
-    expect(marks).to_contain_text("You ticked GET: right, GET is one of them.")
-    expect(marks).to_contain_text("You ticked POST, but POST is not one of them.")
-    expect(marks).to_contain_text("You left HEAD unticked, but HEAD is one of them.")
-    expect(marks).to_contain_text("You left PATCH unticked: right, PATCH is not one of them.")
-    expect(marks).not_to_contain_text("wrong option")
+    marks = page.locator(".marks li")
+    expect(marks).to_have_text(
+        [
+            "✓ You ticked GET: right, GET is safe, and every safe method is idempotent"
+            " (RFC 9110 §9.2.2).",
+            "✗ You left HEAD unticked, but HEAD is GET without the content, so it is just as"
+            " idempotent (RFC 9110 §9.2.2).",
+            "✗ You ticked POST, but POST is not idempotent, since two identical POSTs may create"
+            " two orders.",
+            "✓ You left PATCH unticked: right, PATCH is not idempotent by definition"
+            " (RFC 9110 §9.2.2).",
+        ]
+    )
+    expect(page.locator(".marks")).not_to_contain_text("wrong option")
+    expect(page.locator(".marks")).not_to_contain_text("one of them")
+
+
+def test_reasons_with_code_pass_axe_in_light_and_dark_mode(page):
+    page.context.add_init_script(path=str(AXE))
+    data = _multi_with_whys()
+    data["options"][2] = {
+        "text": "`POST /orders`",
+        "correct": False,
+        "why": "`POST` is not idempotent, since two identical POSTs may create two orders",
+        "reference": IDEMPOTENT,
+    }
+    _start(page, "Reasons", "multi", 1, data=data)
+    page.locator("#quiz-card").get_by_label("POST /orders").check()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".marks code").first).to_have_text("POST /orders")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate(RUN_AXE) == [], scheme
 
 
 def test_spot_the_line_counts_a_click_only_after_the_check(page):

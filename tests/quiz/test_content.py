@@ -131,3 +131,21 @@ OBSOLETE_RFCS = re.compile(r"RFC ?(2616|7230|7231|7232|7233|7234|7235)\b")
 def test_questions_cite_only_current_rfcs(question):
     text = " ".join([question["prompt"], question["explanation"], question["reference"]])
     assert not OBSOLETE_RFCS.search(text)
+
+
+MULTI = [q for q in QUESTIONS if q["type"] == "multi"]
+
+
+def test_the_bank_has_multi_select_questions_to_explain():
+    assert len(MULTI) >= 14
+
+
+@pytest.mark.parametrize("question", MULTI, ids=ids(MULTI))
+def test_every_multi_select_option_says_why_with_its_section(question):
+    # The feedback finishes "You ticked X: right, <why> (<section>)." for every option,
+    # so an option without a why, or a why citing no section, would read as a shrug.
+    options = question["options"]
+    assert [o["text"] for o in options if not o.get("why")] == []
+    assert [o["text"] for o in options if not o.get("reference")] == []
+    whys = [o["why"] for o in options]
+    assert len(set(whys)) == len(whys), "two options of one question give the same reason"

@@ -66,3 +66,40 @@ def test_load_content_command_fails_clearly_on_a_bad_file(bank, monkeypatch):
     ):
         call_command("load_content")
     assert not Question.objects.exists()
+
+
+SAFE_GET_WHY = "why: GET only asks to retrieve a representation, so it is safe"
+
+
+def test_a_changed_why_updates_the_question_in_place_and_keeps_answers(bank):
+    quiz_bank_load(bank)
+    question = Question.objects.get(slug="methods-safe-ones")
+    Question.objects.exclude(pk=question.pk).update(is_active=False)  # a run of this one alone
+    run = quiz_run_start(user=UserFactory(), kind="topic", topic=question.topic)
+    quiz_answer_submit(run=run, position=0, answer=[0, 1])
+    methods = bank / "methods.yaml"
+    assert SAFE_GET_WHY in methods.read_text()
+    methods.write_text(methods.read_text().replace(SAFE_GET_WHY, "why: GET only reads"))
+
+    summary = quiz_bank_load(bank)
+
+    assert (summary.created, summary.deactivated) == (0, 0)
+    reloaded = Question.objects.get(slug="methods-safe-ones")
+    assert reloaded.pk == question.pk
+    assert reloaded.data["options"][0]["why"] == "GET only reads"
+    assert reloaded.data["options"][0]["text"] == "GET"
+    assert Answer.objects.get(question=reloaded).given == [0, 1]
+
+
+def test_a_bad_why_names_its_option_and_changes_nothing(bank):
+    quiz_bank_load(bank)
+    before = list(Question.objects.values_list("slug", "data"))
+    methods = bank / "methods.yaml"
+    methods.write_text(methods.read_text().replace(SAFE_GET_WHY, "why: ''"))
+
+    with pytest.raises(
+        ContentError,
+        match=r"methods\.yaml: question #\d+ \(methods-safe-ones\), option 1: why must be a non-empty",
+    ):
+        quiz_bank_load(bank)
+    assert list(Question.objects.values_list("slug", "data")) == before

@@ -116,6 +116,96 @@ def test_accepted_reference_forms(tmp_path, reference, url):
         assert question["reference_url"] == url
 
 
+def _multi_with_whys(**option_changes):
+    """The demo multi question with a why on every option; option_changes edits option 1."""
+    options = copy.deepcopy(QUESTIONS["multi"]["options"])
+    for option in options:
+        option["why"] = f"{option['text']} is {'' if option.get('correct') else 'not '}one of them"
+    options[0].update(option_changes)
+    return options
+
+
+def test_multi_options_keep_their_why_and_cite_the_question_section_by_default(tmp_path):
+    options = _multi_with_whys()
+    options[3]["reference"] = "RFC 9112 §6.3"
+    question = loaded(
+        tmp_path, "multi", reference="RFC 9110 §9.2.2, idempotent methods", options=options
+    )
+
+    assert question["options"][0] == {
+        "text": "A",
+        "correct": True,
+        "why": "A is one of them",
+        "reference": "RFC 9110 §9.2.2",
+    }
+    assert question["options"][3]["reference"] == "RFC 9112 §6.3"
+
+
+def test_a_why_written_over_several_lines_becomes_one_clause(tmp_path):
+    question = loaded(tmp_path, "multi", options=_multi_with_whys(why="A is\n  one of   them"))
+
+    assert question["options"][0]["why"] == "A is one of them"
+
+
+def test_a_why_under_a_question_with_a_web_reference_cites_no_section(tmp_path):
+    reference = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Methods"
+    question = loaded(tmp_path, "multi", reference=reference, options=_multi_with_whys())
+
+    assert question["options"][0]["reference"] is None
+
+
+def test_options_without_a_why_keep_their_plain_shape(tmp_path):
+    question = loaded(tmp_path, "multi")
+
+    assert question["options"][0] == {"text": "A", "correct": True}
+
+
+BAD_WHYS = {
+    "unknown option key": ({"because": "A is right"}, "option 1: unknown field(s): because"),
+    "empty why": ({"why": "   "}, "option 1: why must be a non-empty string"),
+    "why as a number": ({"why": 42}, "option 1: why must be a non-empty string (quote it"),
+    "why ending with a full stop": ({"why": "A is one of them."}, "option 1: why is one clause"),
+    "why too long": ({"why": "A " + "very " * 60 + "long"}, "option 1: why is 306 characters"),
+    "reference with a note": (
+        {"reference": "RFC 9110 §9.2.2 (idempotent)"},
+        "option 1: reference 'RFC 9110 §9.2.2 (idempotent)' must look like 'RFC 9110 §9.2.2'",
+    ),
+    "reference to an obsolete RFC": ({"reference": "RFC 2616 §9.1"}, "option 1: reference"),
+    "reference without a why": (
+        {"why": None, "reference": "RFC 9110 §9.2.2"},
+        "option 1: reference is cited after a why, so it needs a why",
+    ),
+    "one option without a why": (
+        {"why": None},
+        "option 1: has no why, though other options of this question do",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_WHYS.values(), ids=BAD_WHYS.keys())
+def test_a_bad_why_names_the_file_the_question_and_the_option(tmp_path, case):
+    changes, expected = case
+    options = _multi_with_whys(**changes)
+    options[0] = {key: value for key, value in options[0].items() if value is not None}
+    path = write(tmp_path, [raw_question("truefalse"), raw_question("multi", options=options)])
+
+    message = content_error(path)
+
+    assert message.startswith(f"{path}: question #2 (demo-multi), option 1: ")
+    assert expected in message
+
+
+def test_a_why_on_a_single_choice_option_is_refused(tmp_path):
+    options = copy.deepcopy(QUESTIONS["single"]["options"])
+    options[1]["why"] = "B is not it"
+    path = write(tmp_path, [raw_question("single", options=options)])
+
+    message = content_error(path)
+
+    assert "demo.yaml: question #1 (demo-single), option 2: " in message
+    assert "why is only shown for multi-select options; a 'single' question" in message
+
+
 # --- Every ContentError case names the file and the entry --------------------------
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from accounts.models import XpAward
 from quiz.models import Answer, QuizRun
 from quiz.services import quiz_run_start
-from tests.factories import QuestionFactory, TopicFactory, UserFactory
+from tests.factories import QuestionFactory, TopicFactory, UserFactory, question_data
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +219,51 @@ def test_multi_select_feedback_reads_plainly(client, learner):
     assert "You left HEAD unticked, but HEAD is one of them." in body
     assert "You left PATCH unticked: right, PATCH is not one of them." in body
     assert "wrong option" not in body and "you left it" not in body
+
+
+def test_multi_select_feedback_gives_each_option_its_reason_and_section(client, learner):
+    topic = TopicFactory()
+    data = question_data("multi", "methods-idempotent")
+    data["options"] = [
+        {
+            "text": "PUT",
+            "correct": True,
+            "why": "PUT is idempotent",
+            "reference": "RFC 9110 §9.2.2",
+        },
+        {"text": "POST", "correct": False, "why": "POST is not idempotent", "reference": None},
+        {
+            "text": "DELETE",
+            "correct": True,
+            "why": "DELETE is idempotent",
+            "reference": "RFC 9110 §9.2.2",
+        },
+        {
+            "text": "`CONNECT`",
+            "correct": False,
+            "why": "it opens a new tunnel each time",
+            "reference": "RFC 9110 §9.3.6",
+        },
+    ]
+    QuestionFactory(topic=topic, kind="multi", data=data)
+    run = quiz_run_start(user=learner, kind="topic", topic=topic)
+    card = client.get(reverse("quiz:run", args=[run.pk])).content.decode()
+    assert "PUT" in card and "is idempotent" not in card  # the reasons wait for the answer
+    client.post(_answer_url(run), {"position": 0, "choice": ["0", "1"]})
+
+    body = client.get(reverse("quiz:feedback", args=[run.pk, 0])).content.decode()
+
+    marks = body[
+        body.index('<ul class="marks">') : body.index("</ul>", body.index('<ul class="marks">'))
+    ]
+    assert [line.strip() for line in marks.split("<li>")[1:]] == [
+        '<span aria-hidden="true">✓</span> You ticked PUT: right, PUT is idempotent (RFC 9110 §9.2.2).</li>',
+        '<span aria-hidden="true">✗</span> You ticked POST, but POST is not idempotent.</li>',
+        '<span aria-hidden="true">✗</span> You left DELETE unticked, but DELETE is idempotent'
+        " (RFC 9110 §9.2.2).</li>",
+        '<span aria-hidden="true">✓</span> You left <code>CONNECT</code> unticked: right, it opens'
+        " a new tunnel each time (RFC 9110 §9.3.6).</li>",
+    ]
 
 
 def test_spot_the_line_is_a_choice_confirmed_by_the_check_button(client, learner):
