@@ -36,7 +36,7 @@ run: content
 	@echo "Sandbox: $(HOST):$(SANDBOX_PORT)  (try: curl -v http://$(HOST):$(SANDBOX_PORT)/books)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py sandbox --host $(HOST) --port $(SANDBOX_PORT) & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SANDBOX_HOST=$(HOST) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
