@@ -39,9 +39,10 @@ def _request_method(request: ParsedRequest, spec):
 @register(
     "request_target",
     scope="request",
-    optional=("is", "matches"),
+    optional=("is", "matches", "like"),
     doc="The request-target names the resource `is`, or its path and query match the regular "
-    "expression `matches` (origin form or absolute form alike, RFC 9112 §3.2).",
+    "expression `matches` (origin form or absolute form alike, RFC 9112 §3.2). The learner "
+    "never sees the expression: `like` gives an example target to show instead.",
 )
 def _request_target(request: ParsedRequest, spec):
     sent = origin_form(request.target)
@@ -50,7 +51,9 @@ def _request_target(request: ParsedRequest, spec):
         wanted = spec["is"]
     else:
         ok = sent is not None and re.fullmatch(spec["matches"], sent) is not None
-        wanted = f"a target like {spec['matches']}"
+        wanted = (
+            f"a target like {spec['like']}" if "like" in spec else "the target the brief asks for"
+        )
     if ok:
         return True, f"Your request-target {request.target} is the right one."
     return False, f"Your request-target is {request.target}, but this step needs {wanted}."

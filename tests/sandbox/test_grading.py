@@ -483,3 +483,15 @@ def test_no_errors_says_how_many_errors_there_are():
     assert not result.passed
     assert result.message.startswith("Line 1, column 1:")
     assert result.message.endswith("That is the first of 2 errors, each marked on its line.")
+
+
+def test_a_target_pattern_is_never_shown_to_the_learner():
+    raw = build("GET", "/authors")
+    pattern = r"(?i)/books\?(.*&)?author=[^&]*shelley[^&]*(&.*)?"
+    shown = _one(
+        raw, {"check": "request_target", "matches": pattern, "like": "/books?author=Shelley"}
+    )
+    assert not shown.passed
+    assert "a target like /books?author=Shelley" in shown.message and pattern not in shown.message
+    bare = _one(raw, {"check": "request_target", "matches": pattern})
+    assert pattern not in bare.message and "the target the brief asks for" in bare.message
