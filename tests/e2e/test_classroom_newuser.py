@@ -39,7 +39,7 @@ def _no_sideways_scroll(page, width):
 
 def test_the_account_menu_opens_inside_a_phone_screen(page):
     page.set_viewport_size(PHONE)
-    logged_in(page, display_name="Someone with a long name")
+    logged_in(page, username="newbie2", display_name="")
     page.locator("details.menu summary").click()
     menu = page.locator("details.menu ul")
     expect(menu).to_be_visible()
