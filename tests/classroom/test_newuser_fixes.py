@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import xp_award
 from challenges.models import ChallengeProgress
 from classroom.models import Assignment
 from classroom.selectors import natural_key
 from classroom.services import assignment_create, set_save
+from classroom.templatetags.when import ago
 from quiz.models import Answer, QuizRun
 from tests.factories import (
     ChallengeFactory,
@@ -142,3 +144,12 @@ def test_the_quiz_cell_page_says_how_many_answers_were_right(client, owner):
     )
     body = client.get(url).content.decode()
     assert "finished, 10 of 10 answered, 2 right" in body
+
+
+def test_recent_activity_says_just_now_not_0_minutes_ago(client, owner):
+    assert ago(timezone.now()) == "just now"
+    assert ago(timezone.now() - timedelta(seconds=59)) == "just now"
+    assert ago(timezone.now() - timedelta(minutes=3, seconds=5)) == "3\xa0minutes ago"
+    xp_award(user=owner, source="quiz:a", points=5)
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "just now" in body and "0\xa0minutes" not in body and "seconds ago" not in body
