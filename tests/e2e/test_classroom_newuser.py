@@ -142,3 +142,25 @@ def test_axe_finds_nothing_serious_on_the_changed_pages(page):
         expect(page.get_by_text("That date has passed")).to_be_visible()
         problems += [(width, "assign error", v) for v in page.evaluate(RUN_AXE)]
     assert problems == []
+
+
+def test_after_sign_up_the_profile_offers_to_send_the_confirmation_again(page):
+    from django.core import mail
+
+    page.context.add_init_script(path=str(AXE))
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Email").fill("ada@example.org")
+    page.get_by_label("Password", exact=True).fill("analytical-engine-1843")
+    page.get_by_label("Password confirmation").fill("analytical-engine-1843")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/dashboard/")
+    page.goto("/accounts/profile/")
+    expect(
+        page.get_by_text("Waiting for confirmation: we sent a link to ada@example.org")
+    ).to_be_visible()
+    assert page.evaluate(RUN_AXE) == []
+    sent = len(mail.outbox)
+    page.get_by_role("button", name="Send it again").click()
+    expect(page.get_by_text("We have sent the message to ada@example.org again.")).to_be_visible()
+    assert len(mail.outbox) == sent + 1 and mail.outbox[-1].to == ["ada@example.org"]
