@@ -1,7 +1,74 @@
+import re
+import zoneinfo
+from functools import cache
+from pathlib import Path
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from accounts.models import User, time_zone_choices
+from accounts.models import User
+
+_AREAS = re.compile(
+    r"^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Za-z]"
+)
+
+
+@cache
+def canonical_zones() -> list[str]:
+    """The zones a person picks from: the Area/Location names of zone.tab, plus UTC.
+
+    zoneinfo.available_timezones() also lists "Factory", "localtime", "posixrules" and
+    backward-compatible aliases such as Asia/Calcutta; zone.tab names each country's
+    zones once, by their current names. Without zone.tab, keep the Area/Location names.
+    """
+    available = zoneinfo.available_timezones()
+    for root in zoneinfo.TZPATH:
+        table = Path(root) / "zone.tab"
+        if table.is_file():
+            names = {
+                line.split("\t")[2]
+                for line in table.read_text().splitlines()
+                if line and not line.startswith("#")
+            }
+            break
+    else:
+        names = {name for name in available if _AREAS.match(name)}
+    return sorted((names & available) | {"UTC"})
+
+
+@cache
+def _zone_aliases() -> dict[str, str]:
+    """Old name -> current name (Asia/Calcutta -> Asia/Kolkata), from tzdata.zi's link lines."""
+    for root in zoneinfo.TZPATH:
+        data = Path(root) / "tzdata.zi"
+        if data.is_file():
+            links = (line.split() for line in data.read_text().splitlines() if line[:2] == "L ")
+            return {link[2]: link[1] for link in links if len(link) == 3}
+    return {}
+
+
+def canonical_zone(name: str) -> str:
+    """The listed zone for `name`: itself, the zone an alias stands for, or UTC."""
+    zones = set(canonical_zones())
+    if name in zones:
+        return name
+    target = _zone_aliases().get(name)
+    if target in zones:
+        return target
+    utc_names = {"Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"}
+    return "UTC" if name in utc_names or name in zoneinfo.available_timezones() else name
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in canonical_zones()]
+
+
+class ZoneField(forms.ChoiceField):
+    """A canonical zone; an alias a browser reports (Asia/Calcutta) is read as its current name."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return canonical_zone(value) if value else value
 
 
 class SignUpForm(UserCreationForm):
@@ -15,8 +82,8 @@ class SignUpForm(UserCreationForm):
         help_text="How other learners see you. Leave empty to use your username.",
     )
 
-    time_zone = forms.ChoiceField(
-        choices=time_zone_choices,
+    time_zone = ZoneField(
+        choices=zone_choices,
         initial="UTC",
         required=False,  # a client without the field (or without JavaScript) gets UTC
         help_text="Your daily streak starts and ends at midnight in this zone. You can change it later.",
@@ -53,11 +120,16 @@ class SignUpForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
-        choices=time_zone_choices,
+    time_zone = ZoneField(
+        choices=zone_choices,
         help_text="Your daily streak starts and ends at midnight in this zone.",
     )
 
     class Meta:
         model = User
         fields = ("display_name", "time_zone", "show_on_leaderboards")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An account saved with an old name (Asia/Calcutta) shows its current one selected.
+        self.initial["time_zone"] = canonical_zone(self.instance.time_zone)

@@ -41,6 +41,8 @@ _REFUSALS = {
     "have paused answers from your account for a moment.",
     "login-failure": "There were too many failed log-ins from your address, whatever the "
     "usernames, so we have paused log-ins from it.",
+    "email-resend": "We have sent the confirmation message several times already, so we have "
+    "paused sending it for a while. Look in your spam folder too.",
 }
 
 

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.email_address import email_address_confirm
@@ -23,6 +23,8 @@ from accounts.services import profile_update
 # A link to confirm an address works for 3 days.
 _CONFIRM_SALT = "accounts.email-confirm"
 _CONFIRM_MAX_AGE = 3 * 24 * 3600
+# The address a sign-up mailed a link to, until the link adds it (kept in the session).
+_PENDING_EMAIL = "accounts.pending-email"
 
 
 @require_GET
@@ -57,6 +59,7 @@ def signup(request):
         user = form.save()
         _mail_about_address(request, user, form.address, form.existing_account)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[_PENDING_EMAIL] = form.address
         messages.success(
             request,
             f"Welcome, {user.public_name}! Your account is ready. We have sent a message to "
@@ -101,6 +104,8 @@ def email_confirm(request, token: str):
     if request.method == "POST" and not context["done"]:
         context["done"] = email_address_confirm(user=user, address=address)
         context["taken"] = not context["done"]
+    if context["done"] and request.user == user:
+        request.session.pop(_PENDING_EMAIL, None)
     status = 409 if context.get("taken") else 200
     return render(request, "accounts/email_confirm.html", context, status=status)
 
@@ -110,6 +115,26 @@ login_view = rate_limited("login-failure", key="address", counts=_not_signed_in)
         template_name="accounts/login.html", redirect_authenticated_user=True
     )
 )
+
+
+def _pending_email(request) -> str:
+    """The address waiting for its link to be followed, if the account has none yet."""
+    return "" if request.user.email else request.session.get(_PENDING_EMAIL, "")
+
+
+@require_POST
+@login_required
+@rate_limited("email-resend", key="user")
+def email_resend(request):
+    """Send the sign-up's confirmation message again, to the address it went to."""
+    address = _pending_email(request)
+    if not address:
+        messages.error(request, "There is no address waiting for confirmation.")
+        return redirect("accounts:profile")
+    existing = User.objects.filter(email__iexact=address).exclude(pk=request.user.pk).first()
+    _mail_about_address(request, request.user, address, existing)
+    messages.success(request, f"We have sent the message to {address} again.")
+    return redirect("accounts:profile")
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,4 +148,5 @@ def profile(request):
         if not request.htmx:
             return redirect("accounts:profile")
     template = "accounts/profile.html#form" if request.htmx else "accounts/profile.html"
-    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "pending_email": _pending_email(request)}
+    return render(request, template, context, status=400 if form.errors else 200)

@@ -5,6 +5,7 @@ index-backed ORDER BY ... LIMIT 50, plus one COUNT for the viewer's own rank,
 so the number of queries stays the same whatever the number of learners.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -48,10 +49,13 @@ class Cell:
     at: datetime | None = None
     late: bool = False
     earlier: bool = False  # solved before the learner joined or before the set was assigned
+    gave_up: bool = False  # tried a challenge, then asked to see its solution
 
     @property
     def label(self) -> str:
         words = {"new": "Not started", "tried": "Tried", "done": "Solved"}[self.status]
+        if self.status == "tried" and self.gave_up:
+            words = "Gave up (saw the solution)"
         if self.earlier:
             return words + " earlier"
         return words + (" (late)" if self.late else "")
@@ -99,6 +103,11 @@ class Matrix:
         return result
 
 
+def natural_key(name: str) -> list:
+    """Sort key that reads runs of digits as numbers, so "Learner 2" comes before "Learner 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.casefold())]
+
+
 def progress_matrix(
     assignment: Assignment, *, members_only: bool = True, sort: str = "name", only_user=None
 ) -> Matrix:
@@ -131,11 +140,11 @@ def progress_matrix(
             key=lambda row: (
                 -row.done,
                 row.last_done_at or timezone.now(),
-                row.member.public_name.lower(),
+                natural_key(row.member.public_name),
             )
         )
     else:
-        matrix.rows.sort(key=lambda row: row.member.public_name.lower())
+        matrix.rows.sort(key=lambda row: natural_key(row.member.public_name))
     return matrix
 
 
@@ -187,10 +196,10 @@ class _Progress:
         challenges: dict[tuple[int, int], Cell] = {}
         topics: dict[tuple[int, int], Cell] = {}
         if challenge_ids:
-            for key in ChallengeProgress.objects.filter(
+            for user_id, challenge_id, gave_up in ChallengeProgress.objects.filter(
                 user_id__in=user_ids, challenge_id__in=challenge_ids
-            ).values_list("user_id", "challenge_id"):
-                challenges[key] = Cell("tried")
+            ).values_list("user_id", "challenge_id", "gave_up"):
+                challenges[(user_id, challenge_id)] = Cell("tried", gave_up=gave_up)
             for user_id, challenge_id, solved_at in ChallengeSolve.objects.filter(
                 user_id__in=user_ids, challenge_id__in=challenge_ids
             ).values_list("user_id", "challenge_id", "solved_at"):
@@ -220,7 +229,7 @@ class _Progress:
                 known = self.challenges.get((member.pk, item.challenge_id))
             else:
                 known = self.topics.get((member.pk, item.quiz_topic_id))
-            cell = Cell(known.status, known.at) if known else Cell()
+            cell = Cell(known.status, known.at, gave_up=known.gave_up) if known else Cell()
             solved_at = cell.at if cell.status == "done" else None
             cell.late = bool(due_at and solved_at and solved_at > due_at)
             cell.earlier = bool(since and solved_at and solved_at < since)

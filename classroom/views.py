@@ -145,6 +145,12 @@ def join(request, join_code: str = ""):
 def detail(request, group_id: int):
     """A group: its assignments, members, and its leaderboard."""
     membership = _membership(request.user, group_id)
+    context = _detail_context(request, membership, AssignForm(user=request.user))
+    template = "classroom/detail.html#board" if _fragment(request) else "classroom/detail.html"
+    return render(request, template, context)
+
+
+def _detail_context(request, membership: Membership, assign_form: AssignForm) -> dict:
     group = membership.group
     period = _period(request)
     assignments = list(
@@ -164,11 +170,10 @@ def detail(request, group_id: int):
         "board": group_board(group, request.user, period),
         "period": period,
         "periods": PERIODS,
-        "assign_form": AssignForm(user=request.user),
+        "assign_form": assign_form,
         "username_form": UsernameForm(),
     }
-    template = "classroom/detail.html#board" if _fragment(request) else "classroom/detail.html"
-    return render(request, template, context)
+    return context
 
 
 @require_POST
@@ -241,10 +246,9 @@ def assign(request, group_id: int):
     membership = _instructor_membership(request.user, group_id)
     form = AssignForm(request.POST, user=request.user)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("classroom:detail", group_id=group_id)
+        # The page again, with the learner's choices kept and the errors beside their fields.
+        context = _detail_context(request, membership, form)
+        return render(request, "classroom/detail.html", context, status=400)
     _act(
         request,
         lambda: assignment_create(

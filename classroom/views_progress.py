@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -108,6 +109,7 @@ def cell(request, group_id: int, assignment_id: int, username: str, item_id: int
     else:
         context["runs"] = (
             QuizRun.objects.filter(user=learner, kind=QuizRun.Kind.TOPIC, topic=item.quiz_topic)
+            .annotate(right=Count("answers", filter=Q(answers__correct=True)))
             .prefetch_related("answers__question")
             .order_by("-pk")[:20]
         )

@@ -158,6 +158,7 @@ RATE_LIMITS = {
     "signup": env_rate("RATE_LIMIT_SIGNUP", "5/h"),  # accounts created per address
     "quiz-answer": env_rate("RATE_LIMIT_QUIZ_ANSWER", "60/m"),  # answers per learner
     "login-failure": env_rate("RATE_LIMIT_LOGIN_FAILURES", "30/15m"),  # per address
+    "email-resend": env_rate("RATE_LIMIT_EMAIL_RESEND", "3/h"),  # confirmation mails per learner
 }
 
 LANGUAGE_CODE = "en"

@@ -206,6 +206,7 @@ def test_the_default_limits_are_the_documented_ones(settings):
         "signup": (5, 3600),
         "quiz-answer": (60, 60),
         "login-failure": (30, 900),
+        "email-resend": (3, 3600),
     }
 
 
