@@ -210,6 +210,25 @@ def test_sandbox_page_shows_the_reference_and_the_learners_address(client, learn
     assert learner.sandbox_key in body and "/books" in body
 
 
+def test_sandbox_reference_keeps_its_outline_under_the_pages_own_h1(client, learner):
+    body = client.get(reverse("challenges:sandbox")).content.decode()
+    article = body[body.index('<article class="sandbox-reference"') : body.index("</article>")]
+    # API.md's "# The sandbox bookshop" is the article's h2, its sections h3, theirs h4.
+    assert "<h2>The sandbox bookshop</h2>" in article
+    assert "<h3>Endpoints</h3>" in article and "<h4>Content negotiation</h4>" in article
+    assert "<h1" not in article and body.count("<h1") == 1
+    assert 'class="reference"' not in body  # that class is the quiz's small grey source line
+
+
+def test_curriculum_snippets_still_leave_out_h1_and_h2():
+    from accounts.templatetags.markup import markdown_filter, reference_markdown_filter
+
+    snippet = str(markdown_filter("# Big\n\n## Less\n\n### Small"))
+    assert "<h1" not in snippet and "<h2" not in snippet and "<h3>Small</h3>" in snippet
+    document = str(reference_markdown_filter("# Big\n\n<script>x()</script>"))
+    assert document.startswith("<h2>Big</h2>") and "<script" not in document
+
+
 def test_sandbox_state_is_per_learner():
     first, second = UserFactory(), UserFactory()
     sandbox_send(
