@@ -71,3 +71,23 @@ def test_graded_tcp_requests_with_a_long_line_and_a_diagnostic_fit_a_phone(page)
     expect(page.locator("#result")).to_contain_text("Graded 1 request sent to the TCP sandbox")
     expect(page.locator("#result .diagnostic")).to_contain_text("line 2")
     _assert_fits_a_phone(page)
+
+
+def test_the_sandbox_reference_reads_as_a_document_with_headings(page):
+    logged_in(page)
+    page.goto("/challenges/sandbox/")
+    article = page.locator("article.sandbox-reference")
+    expect(article.get_by_role("heading", level=2, name="The sandbox bookshop")).to_be_visible()
+    expect(article.get_by_role("heading", level=3, name="Endpoints")).to_be_visible()
+    looks = page.evaluate(
+        """() => {
+          const style = (e) => getComputedStyle(e);
+          const article = document.querySelector('article.sandbox-reference');
+          return {text: style(article.querySelector('p')).color,
+                  body: style(document.querySelector('main')).color,
+                  h3: parseFloat(style(article.querySelector('h3')).fontSize),
+                  p: parseFloat(style(article.querySelector('p')).fontSize)};
+        }"""
+    )
+    assert looks["text"] == looks["body"]  # body text, not the muted grey of a source line
+    assert looks["h3"] > looks["p"] * 1.15
