@@ -153,6 +153,23 @@ def test_give_up_shows_the_solution_with_placeholders_as_prose(client, learner):
     assert "If-None-Match: &lt;the ETag header of the previous response&gt;" in body
 
 
+def test_give_up_and_reset_ask_first_but_stay_plain_forms_without_js(client, learner):
+    import re
+
+    challenge = ChallengeFactory()
+    body = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
+    for action in (
+        reverse("challenges:give_up", args=[challenge.slug]),
+        reverse("challenges:sandbox_reset"),
+    ):
+        form = re.search(rf'<form method="post" action="{re.escape(action)}"[^>]*>', body)
+        assert form and 'data-confirm="' in form[0] and "data-confirm-ok=" in form[0]
+        assert "hx-" not in form[0]  # without JS the button posts as it always did
+    assert 'id="confirm-dialog"' in body
+    assert client.post(reverse("challenges:give_up", args=[challenge.slug])).status_code == 302
+    assert ChallengeProgress.objects.get(user=learner, challenge=challenge).gave_up
+
+
 def test_grade_tcp_without_requests_explains_how(client, learner):
     challenge = ChallengeFactory()
     response = client.post(reverse("challenges:grade_tcp", args=[challenge.slug]))

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from challenges.models import ChallengeProgress, RecordedExchange
-from challenges.services import sandbox_send
+from challenges.services import sandbox_send, sandbox_state_for
 from tests.e2e.helpers import logged_in
 from tests.factories import ChallengeFactory
 
@@ -91,3 +91,50 @@ def test_the_sandbox_reference_reads_as_a_document_with_headings(page):
     )
     assert looks["text"] == looks["body"]  # body text, not the muted grey of a source line
     assert looks["h3"] > looks["p"] * 1.15
+
+
+def test_giving_up_asks_first_in_a_dialog(page):
+    challenge = ChallengeFactory(title="Fetch book one")
+    user = logged_in(page)
+    page.goto(f"/challenges/{challenge.slug}/")
+    give_up = page.get_by_role("button", name="Give up and show the solution")
+    give_up.click()
+    dialog = page.get_by_role("dialog", name="Show the solution?")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(
+        "Solving Fetch book one after that still counts, but earns no XP"
+    )
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(give_up).to_be_focused()
+    assert not ChallengeProgress.objects.filter(user=user, gave_up=True).exists()
+
+    give_up.click()
+    dialog.get_by_role("button", name="Show the solution").click()
+    expect(page.locator("#solution pre")).to_contain_text("GET /books/1")
+    assert ChallengeProgress.objects.get(user=user, challenge=challenge).gave_up
+
+
+def test_resetting_the_sandbox_asks_first_in_a_dialog(page):
+    challenge = ChallengeFactory()
+    user = logged_in(page)
+    sandbox_send(
+        user=user,
+        data=b"DELETE /books/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YWRhOmxvdmVsYWNl\r\n\r\n",
+        source=RecordedExchange.Source.EDITOR,
+    )
+    page.goto(f"/challenges/{challenge.slug}/")
+    reset = page.get_by_role("button", name="Reset my sandbox")
+    reset.click()
+    dialog = page.get_by_role("dialog", name="Reset your sandbox?")
+    expect(dialog).to_contain_text("the six sample books come back")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(reset).to_be_focused()
+    assert len(sandbox_state_for(user).data["books"]) == 5
+
+    reset.click()
+    dialog.get_by_role("button", name="Reset my sandbox").click()
+    expect(page.get_by_text("Your sandbox is fresh again")).to_be_visible()
+    assert len(sandbox_state_for(user).data["books"]) == 6
