@@ -138,3 +138,43 @@ def test_resetting_the_sandbox_asks_first_in_a_dialog(page):
     dialog.get_by_role("button", name="Reset my sandbox").click()
     expect(page.get_by_text("Your sandbox is fresh again")).to_be_visible()
     assert len(sandbox_state_for(user).data["books"]) == 6
+
+
+def _focused_id(page):
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def test_a_refused_signup_puts_focus_on_the_first_field_in_error(page):
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("newbie")
+    page.get_by_label("Email").fill("newbie@example.org")
+    page.get_by_label("Password", exact=True).fill("password123")
+    page.get_by_label("Password confirmation").fill("password123")
+    page.get_by_role("button", name="Sign up").click()
+    confirmation = page.get_by_label("Password confirmation")
+    expect(page.locator("#signup-form .field-errors")).to_contain_text("too common")
+    expect(confirmation).to_be_focused()
+    assert confirmation.get_attribute("aria-invalid") == "true"
+    # The field names its error, so a screen reader reads it out with the field.
+    described_by = confirmation.get_attribute("aria-describedby").split()
+    said = " ".join(page.locator(f"#{name}").inner_text() for name in described_by)
+    assert "too common" in said
+
+    # Fix that, break the email: focus follows the first field that is wrong now.
+    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_label("Password", exact=True).fill("analytical-engine-1843")
+    page.get_by_label("Password confirmation").fill("analytical-engine-1843")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator("#signup-form .field-errors")).to_contain_text("valid email")
+    expect(page.get_by_label("Email")).to_be_focused()
+    assert _focused_id(page) == "id_email"
+
+
+def test_a_refused_login_puts_focus_on_its_error(page):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong-password-here")
+    page.get_by_role("button", name="Log in").click()
+    summary = page.locator(".form-errors")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
