@@ -178,3 +178,60 @@ def test_a_refused_login_puts_focus_on_its_error(page):
     summary = page.locator(".form-errors")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
+
+
+def test_the_changed_pages_pass_axe_in_every_colour_mode(browser, live_server, tmp_path):
+    """axe finds no serious or critical violation on what these fixes changed."""
+    from quiz.services import quiz_run_start
+    from tests.e2e.test_accessibility import MODES, Tour
+    from tests.factories import QuestionFactory, TopicFactory, UserFactory, question_data
+
+    learner = UserFactory()
+    challenge = ChallengeFactory(title="Fetch book one")
+    topic = TopicFactory()
+    data = question_data("single", "content-type-html")
+    data["options"] = [
+        {"text": "`text/plain`", "correct": False},
+        {"text": "`text/html`", "correct": True},
+    ]
+    QuestionFactory(topic=topic, kind="single", data=data)
+    problems, sessions = [], {}
+    for mode in MODES:
+        tour = Tour(browser, live_server, mode, tmp_path, sessions)
+        try:
+            page = tour.context(learner.username)
+            sandbox_send(
+                user=learner,
+                data=b"GET /books/1 HTTP/1.1\r\nHost : a-very-long-host-name.sandbox.localhost:8766\r\n\r\n",
+                source=RecordedExchange.Source.TCP,
+            )
+            page.set_viewport_size(PHONE)
+            page.goto(f"/challenges/{challenge.slug}/")
+            page.get_by_role("button", name="Grade my last TCP requests").click()
+            expect(page.locator("#result .diagnostic")).to_be_visible()
+            tour.check(page, "TCP graded requests on a phone")
+            page.get_by_role("button", name="Give up and show the solution").click()
+            page.get_by_role("dialog").wait_for()
+            tour.check(page, "give-up confirmation")
+            page.keyboard.press("Escape")
+            page.set_viewport_size({"width": 1280, "height": 900})
+            tour.visit(page, "/challenges/sandbox/", "sandbox reference")
+            run = quiz_run_start(user=learner, kind="topic", topic=topic)
+            page.goto(f"/quiz/runs/{run.pk}/")
+            page.get_by_label("text/plain").check()
+            page.get_by_role("button", name="Check my answer").click()
+            expect(page.locator("#feedback")).to_be_focused()
+            tour.check(page, "quiz feedback with code in the options")
+            anonymous = tour.context()
+            anonymous.goto("/accounts/signup/")
+            anonymous.get_by_label("Username").fill(f"newbie{mode.replace('-', '')}")
+            anonymous.get_by_label("Email").fill("newbie@example.org")
+            anonymous.get_by_label("Password", exact=True).fill("password123")
+            anonymous.get_by_label("Password confirmation").fill("password123")
+            anonymous.get_by_role("button", name="Sign up").click()
+            expect(anonymous.get_by_label("Password confirmation")).to_be_focused()
+            tour.check(anonymous, "sign-up refused")
+        finally:
+            tour.close()
+        problems += tour.problems
+    assert problems == [], "\n".join(problems)
