@@ -52,6 +52,12 @@ _ALLOWED_TAGS = {
 
 
 _REFERENCE_TAGS = _ALLOWED_TAGS | {"h2", "h5", "h6"}
+# Headings keep the ids Markdown's toc extension gives them, so the document's own
+# links to its sections ("See [How your bytes are read](#how-your-bytes-are-read)") work.
+_REFERENCE_ATTRIBUTES = {
+    **nh3.ALLOWED_ATTRIBUTES,
+    **{f"h{level}": {"id"} for level in range(2, 7)},
+}
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 _rendered = ContentMemo()
@@ -71,7 +77,9 @@ def reference_markdown_to_html(text: str) -> str:
         extensions=[*_EXTENSIONS, "toc"],
         extension_configs={"toc": {"baselevel": 2}},
     )
-    return nh3.clean(html, tags=_REFERENCE_TAGS, link_rel="noopener noreferrer")
+    return nh3.clean(
+        html, tags=_REFERENCE_TAGS, attributes=_REFERENCE_ATTRIBUTES, link_rel="noopener noreferrer"
+    )
 
 
 @register.filter(name="markdown")

@@ -231,8 +231,12 @@ def test_sandbox_reference_keeps_its_outline_under_the_pages_own_h1(client, lear
     body = client.get(reverse("challenges:sandbox")).content.decode()
     article = body[body.index('<article class="sandbox-reference"') : body.index("</article>")]
     # API.md's "# The sandbox bookshop" is the article's h2, its sections h3, theirs h4.
-    assert "<h2>The sandbox bookshop</h2>" in article
-    assert "<h3>Endpoints</h3>" in article and "<h4>Content negotiation</h4>" in article
+    assert '<h2 id="the-sandbox-bookshop">The sandbox bookshop</h2>' in article
+    assert '<h3 id="endpoints">Endpoints</h3>' in article
+    assert '<h4 id="content-negotiation">Content negotiation</h4>' in article
+    # Its links to its own sections land on a heading.
+    for target in ("how-your-bytes-are-read", "logging-in"):
+        assert f'href="#{target}"' in article and f'id="{target}"' in article
     assert "<h1" not in article and body.count("<h1") == 1
     assert 'class="reference"' not in body  # that class is the quiz's small grey source line
 
@@ -243,7 +247,7 @@ def test_curriculum_snippets_still_leave_out_h1_and_h2():
     snippet = str(markdown_filter("# Big\n\n## Less\n\n### Small"))
     assert "<h1" not in snippet and "<h2" not in snippet and "<h3>Small</h3>" in snippet
     document = str(reference_markdown_filter("# Big\n\n<script>x()</script>"))
-    assert document.startswith("<h2>Big</h2>") and "<script" not in document
+    assert document.startswith('<h2 id="big">Big</h2>') and "<script" not in document
 
 
 def test_sandbox_state_is_per_learner():
