@@ -3,7 +3,7 @@
 from html import unescape
 
 from django.db.models import Q
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 
 from accounts.models import XpAward
@@ -20,7 +20,7 @@ def question_view(run: QuizRun, question: Question) -> dict:
     )
     view = {"model": question, "type": question.type, "prompt": question.prompt, "data": data}
     if question.type in ("single", "multi"):
-        view["options"] = [(index, data["options"][index]["text"]) for index in order]
+        view["options"] = [(index, option_html(data["options"][index]["text"])) for index in order]
     elif question.type == "match":
         view["lefts"] = [(index, pair[0]) for index, pair in enumerate(data["pairs"])]
         view["rights"] = [(index, data["pairs"][index][1]) for index in order]
@@ -46,27 +46,42 @@ def answer_review(run: QuizRun, answer: Answer) -> dict:
 
 
 def describe(data: dict, answer) -> str:
-    """Return an answer in words, e.g. the option's text or 'line 3: Host : x'."""
+    """Return an answer in words as safe HTML, e.g. the option's text or 'line 3: Host : x'.
+
+    Option text is curriculum Markdown, rendered as the question card renders it
+    (option_html), so `text/html` reads as code here too, never as backticks.
+    What the learner typed is escaped, never read as Markdown.
+    """
     kind = data["type"]
     try:
         if kind == "single":
-            return data["options"][answer]["text"]
+            return option_html(data["options"][answer]["text"])
         if kind == "multi":
-            return "; ".join(data["options"][index]["text"] for index in answer) or "(nothing)"
+            names = [option_html(data["options"][index]["text"]) for index in answer]
+            return format_html_join("; ", "{}", ((name,) for name in names)) or "(nothing)"
         if kind == "truefalse":
             return "True" if answer else "False"
         if kind == "typed":
-            return str(answer)
+            return format_html("{}", answer)
         if kind == "spot_line":
-            return f"line {answer}: {data['message_lines'][answer - 1]}"
+            return format_html("line {}: {}", answer, data["message_lines"][answer - 1])
         if kind == "match":
-            return "; ".join(
-                f"{pair[0]} → {data['pairs'][choice][1]}"
-                for pair, choice in zip(data["pairs"], answer, strict=False)
+            return format_html_join(
+                "; ",
+                "{} → {}",
+                (
+                    (pair[0], data["pairs"][choice][1])
+                    for pair, choice in zip(data["pairs"], answer, strict=False)
+                ),
             )
     except (IndexError, KeyError, TypeError):
         pass
     return "(an answer that does not fit this question)"
+
+
+def option_html(text: str) -> str:
+    """An option's text as safe inline HTML: on the card, in feedback and in the summary alike."""
+    return _inline_markdown(text)
 
 
 def _items(data: dict, given) -> list[dict]:

@@ -19,13 +19,33 @@
   // After htmx swaps in a new question, its feedback or an error, move keyboard
   // focus there (the element marked data-focus-here), so the next answer is one
   // Tab away instead of a dozen from the top of the page.
+  // A refused form swapped back in (no data-focus-here) puts focus on what to fix:
+  // its first field in error (aria-invalid, which Django sets, so the field's own
+  // error is read with it), or else the summary of errors that belong to no field.
+  // This also wins over the autofocus a form's first field may carry.
+  function firstError(root) {
+    var within = function (selector) {
+      return root.matches(selector) ? root : root.querySelector(selector);
+    };
+    return within('[aria-invalid="true"]') || within(".form-errors");
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail.elt;
     if (!root.isConnected || !root.matches) return;
     var target = root.matches("[data-focus-here]") ? root : root.querySelector("[data-focus-here]");
-    if (!target) return;
-    target.removeAttribute("data-focus-here");
-    target.focus();
+    if (target) target.removeAttribute("data-focus-here");
+    else target = firstError(root);
+    if (target) target.focus();
+  });
+
+  // The same on a full page that comes back with a refused form (no htmx, e.g. log in).
+  window.addEventListener("load", function () {
+    var forms = document.querySelectorAll("main form");
+    for (var i = 0; i < forms.length; i++) {
+      var target = firstError(forms[i]);
+      if (target) return target.focus();
+    }
   });
 
   // Form errors (400, 409, 413, 422, 429) are fragments htmx swaps in place

@@ -153,6 +153,23 @@ def test_give_up_shows_the_solution_with_placeholders_as_prose(client, learner):
     assert "If-None-Match: &lt;the ETag header of the previous response&gt;" in body
 
 
+def test_give_up_and_reset_ask_first_but_stay_plain_forms_without_js(client, learner):
+    import re
+
+    challenge = ChallengeFactory()
+    body = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
+    for action in (
+        reverse("challenges:give_up", args=[challenge.slug]),
+        reverse("challenges:sandbox_reset"),
+    ):
+        form = re.search(rf'<form method="post" action="{re.escape(action)}"[^>]*>', body)
+        assert form and 'data-confirm="' in form[0] and "data-confirm-ok=" in form[0]
+        assert "hx-" not in form[0]  # without JS the button posts as it always did
+    assert 'id="confirm-dialog"' in body
+    assert client.post(reverse("challenges:give_up", args=[challenge.slug])).status_code == 302
+    assert ChallengeProgress.objects.get(user=learner, challenge=challenge).gave_up
+
+
 def test_grade_tcp_without_requests_explains_how(client, learner):
     challenge = ChallengeFactory()
     response = client.post(reverse("challenges:grade_tcp", args=[challenge.slug]))
@@ -208,6 +225,29 @@ def test_history_fragment_for_htmx(client, learner, htmx_headers):
 def test_sandbox_page_shows_the_reference_and_the_learners_address(client, learner):
     body = client.get(reverse("challenges:sandbox")).content.decode()
     assert learner.sandbox_key in body and "/books" in body
+
+
+def test_sandbox_reference_keeps_its_outline_under_the_pages_own_h1(client, learner):
+    body = client.get(reverse("challenges:sandbox")).content.decode()
+    article = body[body.index('<article class="sandbox-reference"') : body.index("</article>")]
+    # API.md's "# The sandbox bookshop" is the article's h2, its sections h3, theirs h4.
+    assert '<h2 id="the-sandbox-bookshop">The sandbox bookshop</h2>' in article
+    assert '<h3 id="endpoints">Endpoints</h3>' in article
+    assert '<h4 id="content-negotiation">Content negotiation</h4>' in article
+    # Its links to its own sections land on a heading.
+    for target in ("how-your-bytes-are-read", "logging-in"):
+        assert f'href="#{target}"' in article and f'id="{target}"' in article
+    assert "<h1" not in article and body.count("<h1") == 1
+    assert 'class="reference"' not in body  # that class is the quiz's small grey source line
+
+
+def test_curriculum_snippets_still_leave_out_h1_and_h2():
+    from accounts.templatetags.markup import markdown_filter, reference_markdown_filter
+
+    snippet = str(markdown_filter("# Big\n\n## Less\n\n### Small"))
+    assert "<h1" not in snippet and "<h2" not in snippet and "<h3>Small</h3>" in snippet
+    document = str(reference_markdown_filter("# Big\n\n<script>x()</script>"))
+    assert document.startswith('<h2 id="big">Big</h2>') and "<script" not in document
 
 
 def test_sandbox_state_is_per_learner():
@@ -314,3 +354,13 @@ def test_grade_tcp_marks_a_failing_last_request(client, learner):
     body = client.post(reverse("challenges:grade_tcp", args=[challenge.slug])).content.decode()
     assert "Request 1 of 1:" in body and "did not pass its checks" in body
     assert "not yet" in body
+
+
+@pytest.mark.django_db
+def test_a_fresh_attempt_in_the_history_says_just_now(client):
+    learner = UserFactory()
+    challenge = ChallengeFactory()
+    client.force_login(learner)
+    _send(client, challenge)
+    body = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
+    assert "just now" in body and "0 minutes ago" not in body

@@ -13,7 +13,7 @@ from challenges.models import ChallengeProgress
 from classroom.models import Assignment
 from classroom.selectors import natural_key
 from classroom.services import assignment_create, set_save
-from classroom.templatetags.when import ago
+from accounts.templatetags.when import ago
 from quiz.models import Answer, QuizRun
 from tests.factories import (
     ChallengeFactory,

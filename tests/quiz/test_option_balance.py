@@ -6,8 +6,8 @@ tests measure, over the real bank as the real loader validates it, how often
 that happens, and keep it well below what a guesser could exploit.
 
 How an option is measured: by the number of characters the learner sees. The
-question card shows each option as ``{{ text|markdown|striptags }}``, so the
-text goes through the same Markdown filter, its tags are stripped, HTML
+question card shows each option through the Markdown filter (quiz.presenters
+option_html, code in <code>), so the text goes through that filter, its tags are stripped, HTML
 entities are decoded and runs of whitespace count as one space. Backticks
 around code therefore do not count; the code itself does.
 

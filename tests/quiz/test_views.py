@@ -315,3 +315,44 @@ def test_a_mixed_run_offers_another_mixed_run(client, learner):
 def test_a_strangers_summary_is_404(client, learner):
     run = _run(UserFactory(), kind="truefalse", n=1)
     assert client.get(reverse("quiz:run", args=[run.pk])).status_code == 404
+
+
+def _code_options_run(user):
+    """A one-question run whose options are code in Markdown backticks; the right one is second."""
+    topic = TopicFactory()
+    data = question_data("single", "content-type-html")
+    data["options"] = [
+        {"text": "`text/plain`", "correct": False},
+        {"text": "`text/html`; charset in a parameter", "correct": True},
+        {"text": "`<b>bold</b>`", "correct": False},
+    ]
+    QuestionFactory(topic=topic, kind="single", data=data)
+    return quiz_run_start(user=user, kind="topic", topic=topic)
+
+
+def test_option_code_reads_as_code_on_the_card_in_feedback_and_in_the_summary(client, learner):
+    run = _code_options_run(learner)
+    card = client.get(reverse("quiz:run", args=[run.pk])).content.decode()
+    assert "<code>text/html</code>; charset in a parameter" in card
+    client.post(_answer_url(run), {"position": 0, "choice": "0"})
+
+    feedback = client.get(reverse("quiz:feedback", args=[run.pk, 0])).content.decode()
+    summary = client.get(reverse("quiz:run", args=[run.pk])).content.decode()
+
+    assert "You answered: <strong><code>text/plain</code></strong>" in feedback
+    assert (
+        "The right answer: <strong><code>text/html</code>; charset in a parameter</strong>"
+        in feedback
+    )
+    assert "You answered: <code>text/plain</code>" in summary
+    assert "Right answer: <code>text/html</code>; charset in a parameter" in summary
+    for body in (card, feedback, summary):
+        assert "`text/" not in body
+        assert "<b>bold</b>" not in body  # code in an option is shown, never run as HTML
+
+
+def test_a_typed_answer_is_shown_as_typed_not_as_markdown_or_html(client, learner):
+    run = _run(learner, kind="typed", n=1)
+    client.post(_answer_url(run), {"position": 0, "text": "`<i>x</i>`"})
+    feedback = client.get(reverse("quiz:feedback", args=[run.pk, 0])).content.decode()
+    assert "You answered: <strong>`&lt;i&gt;x&lt;/i&gt;`</strong>" in feedback
