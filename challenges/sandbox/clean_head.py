@@ -19,11 +19,11 @@ checks that it does.
 import re
 from collections.abc import Sequence
 
-from .layout import COMPLETE, HeadLayout, Line
+from .layout import COMPLETE, Field, HeadLayout, Line
 from .limits import LIMITS
 from .lint import HeadReport
 from .lint_body_framing import BODY_MEANINGLESS, DIGITS, Framing
-from .lint_fields import HOST_VALUE, Field, lint_field_semantics
+from .lint_fields import HOST_VALUE, lint_field_semantics
 from .lint_request_line import RequestLineFacts
 
 _FIELD_LINE = (

@@ -32,29 +32,11 @@ of linting the same head again. Well-formed heads, the common case, are read
 at once by clean_head.py.
 """
 
-from typing import NamedTuple
-
-from .chunked import ChunkScan, scan_chunked
+from .chunked import scan_chunked
 from .clean_head import read_clean_head
 from .diagnostics import first_error
-from .layout import COMPLETE, HeadLayout, scan_head
-from .lint import HeadReport, broken_line_end, end_of_line_with, lint_head
-
-
-class Frame(NamedTuple):
-    """Where the first request in a buffer ends, and what was learnt on the way."""
-
-    end: int | None  # just past the request, or None while more bytes are needed
-    layout: HeadLayout
-    head: HeadReport | None = None  # the linted head, once it is complete
-    chunks: ChunkScan | None = None  # the scan of a chunked body
-
-    @property
-    def reaches_body(self) -> bool:
-        """The request runs at least to the end of its head, so the head and
-        body findings hold for the cut piece as they do for the buffer."""
-        return self.end is None or self.end >= self.layout.head_end
-
+from .layout import COMPLETE, scan_head
+from .lint import Frame, broken_line_end, end_of_line_with, lint_head
 
 # The last buffer framed and its Frame. A TCP server frames its buffer and then
 # hands the same bytes object to process(), which frames it again: this lets

@@ -7,11 +7,10 @@ and how the body is framed (see lint_body_framing.py).
 """
 
 import re
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .diagnostics import Finding, shown
-from .layout import Line
+from .layout import Field, Line
 from .limits import LIMITS
 from .lint_body_framing import BODY_MEANINGLESS, Framing, body_on_bodiless_method, lint_framing
 from .lint_request_line import TOKEN, RequestLineFacts
@@ -47,17 +46,6 @@ SINGLE_VALUE_FIELDS = {
     b"referer",
     b"user-agent",
 }
-
-
-class Field(NamedTuple):
-    name: bytes
-    value: bytes
-    line: Line
-    value_offset: int
-
-    @property
-    def key(self) -> bytes:
-        return self.name.lower()
 
 
 def lint_field_lines(buffer: bytes, lines) -> tuple[list[Finding], list[Field], bool]:
