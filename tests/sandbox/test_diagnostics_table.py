@@ -188,6 +188,26 @@ ROWS = {
     "url-as-host": Row(
         crlf("GET / HTTP/1.1\nHost: http://example.com/\n\n"), [400], [("invalid-host", 2, 7)]
     ),
+    # A stray bracket once made urlsplit() raise ValueError (issue 11).
+    "host-open-bracket-and-slash": Row(
+        crlf("GET / HTTP/1.1\nHost: [/\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-bracket-inside-a-path": Row(
+        crlf("GET / HTTP/1.1\nHost: a[b/c\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-bracketed-word-and-slash": Row(
+        crlf("GET / HTTP/1.1\nHost: [x]/\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-bracketed-word": Row(
+        crlf("GET / HTTP/1.1\nHost: [x]\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-with-user-info": Row(
+        crlf("GET / HTTP/1.1\nHost: ada@sandbox.localhost\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-ipv6-literal": Row(crlf("GET / HTTP/1.1\nHost: [::1]:8080\n\n"), [200], []),
+    "absolute-target-with-a-stray-bracket": Row(
+        crlf("GET http://[::1/books HTTP/1.1\nHost: x\n\n"), [400], [("bad-request-target", 1, 5)]
+    ),
     # Body framing.
     "content-length-word": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\nContent-Length: abc\n\n"),

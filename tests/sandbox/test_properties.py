@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from challenges.sandbox import fresh_state
 
-from .streams import mutated, streams
+from .streams import mutated, requests_with_hosts, streams
 from .support import assert_well_formed, build, core_property, run
 
 STATE = fresh_state()
@@ -38,6 +38,13 @@ def test_mutated_requests_get_well_formed_answers(raw: bytes):
 @given(streams())
 @example(b"\rHEAD /books/2 HTTP/1.1\r\nHost: x\r\n\r\n")  # a lone CR is not an empty line
 def test_pipelined_streams_get_well_formed_answers(raw: bytes):
+    check(raw)
+
+
+@core_property
+@given(requests_with_hosts())
+@example(b"GET / HTTP/1.1\r\nHost: [/\r\n\r\n")  # once a ValueError from urlsplit
+def test_any_host_value_gets_well_formed_answers(raw: bytes):
     check(raw)
 
 
