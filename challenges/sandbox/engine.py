@@ -22,6 +22,16 @@ from datetime import UTC, datetime
 from .api import respond
 from .diagnostics import CODES, Diagnostic, Finding, shown
 from .framing import Frame, frame_request
+from .guard import (
+    ANSWER,
+    FRAMING,
+    LINT,
+    PARSE,
+    AlreadyReported,
+    failure_finding,
+    failure_response,
+    report_failure,
+)
 from .layout import COMPLETE, HEAD_END, scan_head
 from .limits import LIMITS
 from .lint import SliceReport, lint_slice
@@ -70,8 +80,12 @@ def process(
         moment = moment.replace(microsecond=0)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    run = _Connection(data, readable_state(state), moment, replica, prior_requests, prior_bytes)
-    return run.answer_all()
+    run = _Connection(data, state, moment, replica, prior_requests, prior_bytes)
+    try:
+        run.state = readable_state(state)
+        return run.answer_all()
+    except Exception as error:  # the sandbox failed, not the learner: a 500, never a crash
+        return run.failed(error, state)
 
 
 @dataclass(slots=True)
@@ -84,6 +98,7 @@ class _Connection:
     prior_bytes: int
     exchanges: list[Exchange] = field(default_factory=list)
     loose_findings: list[Finding] = field(default_factory=list)  # absolute offsets
+    stage: str = FRAMING  # what the sandbox is doing, for the log if it fails (guard.py)
 
     def answer_all(self) -> Outcome:
         offset, previous_framing = 0, None
@@ -94,7 +109,10 @@ class _Connection:
             ) >= LIMITS.pipelined_requests and rest.strip(b"\r\n"):
                 self._refuse_rest(offset, "pipeline-too-long", self._pipeline_message())
                 break
+            self.stage = FRAMING
             frame = frame_request(rest)
+            if frame.failure is not None:
+                raise AlreadyReported(FRAMING, frame.failure)
             end = frame.end
             piece = rest if end is None else rest[:end]
             if piece[:1] in b"\r\n" and not piece.strip(b"\r\n"):
@@ -123,6 +141,7 @@ class _Connection:
     ) -> tuple[Exchange, Framing]:
         """Answer one request; also return how its body was framed, which the
         next request's diagnostics may need."""
+        self.stage = LINT
         report = lint_slice(piece, frame)
         findings = [finding.shifted(offset) for finding in report.findings]
         findings += self._notes_about_previous(report, offset, previous_framing)
@@ -130,7 +149,9 @@ class _Connection:
         if report.fatal:
             reply = protocol_error_reply(report.fatal.code, CODES[report.fatal.code].status)
         else:
+            self.stage = PARSE
             parsed = parse_request(piece[report.request_start :])
+            self.stage = ANSWER
             if isinstance(parsed, ParserRejection):
                 findings.append(_parser_rejection(parsed, offset + report.request_start))
                 reply = protocol_error_reply("parser-rejected", parsed.status)
@@ -142,6 +163,7 @@ class _Connection:
                 if failure:
                     findings.append(failure.shifted(offset + report.request_start))
                     request = None
+        self.stage = ANSWER
         connection = "close" if request is None else _connection_field(request)
         head_request = request.method == "HEAD" if request else report.head_request
         response = finalize(
@@ -151,6 +173,7 @@ class _Connection:
             replica=self.replica or random.choice(REPLICAS),
             connection=connection,
         )
+        self.stage = LINT
         diagnostics = _placed(findings, self.data)
         exchange = Exchange(request, response, diagnostics, piece, connection == "close")
         self.exchanges.append(exchange)
@@ -166,13 +189,22 @@ class _Connection:
             reply, self.state = respond(request, self.state, self.now, lint_codes)
             return reply, None
         except Exception as error:  # a bug in the sandbox must not surface as a crash
-            message = (
-                f"The sandbox failed while answering this request ({type(error).__name__}). That is our "
-                "mistake, not yours: a real server answers 500 Internal Server Error. Please report it."
-            )
-            return protocol_error_reply("internal-error", 500), Finding(
-                "internal-error", 0, message
-            )
+            digest = report_failure(self.data, ANSWER, error)
+            reply = protocol_error_reply("internal-error", 500)
+            return reply, failure_finding(ANSWER, error, digest)
+
+    def failed(self, error: Exception, state: dict) -> Outcome:
+        """The outcome when the sandbox itself failed anywhere: one 500 for the
+        whole input, closing the connection, and the caller's state as it was."""
+        digest = report_failure(self.data, self.stage, error)
+        diagnostic = failure_finding(self.stage, error, digest).placed(self.data)
+        response = failure_response(
+            self.now,
+            self.replica or random.choice(REPLICAS),
+            head_request=self.data.lstrip(b"\r\n").startswith(b"HEAD "),
+        )
+        exchange = Exchange(None, response, [diagnostic], self.data, True)
+        return Outcome([diagnostic], [exchange], state)
 
     def _notes_about_previous(
         self, report: SliceReport, offset: int, framing: Framing | None

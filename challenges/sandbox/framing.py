@@ -35,7 +35,8 @@ at once by clean_head.py.
 from .chunked import scan_chunked
 from .clean_head import read_clean_head
 from .diagnostics import first_error
-from .layout import COMPLETE, scan_head
+from .guard import FRAMING, report_failure
+from .layout import COMPLETE, INCOMPLETE, HeadLayout, scan_head
 from .lint import Frame, broken_line_end, end_of_line_with, lint_head
 
 # The last buffer framed and its Frame. A TCP server frames its buffer and then
@@ -70,6 +71,24 @@ def frame_request(buffer: bytes) -> Frame:
     frame = _frame(buffer)
     _last_framed = (buffer, frame)
     return frame
+
+
+def frame_request_safely(buffer: bytes) -> Frame:
+    """`frame_request()` for the TCP server: it never raises. When framing
+    fails, the failure is logged once and the whole buffer is one request
+    (its `failure` holds the input's hash): the server hands it to the
+    handler, whose `process()` finds this Frame again for the same bytes
+    object and answers 500 without logging a second time."""
+    global _last_framed
+    try:
+        return frame_request(buffer)
+    except Exception as error:  # the learner must still get an answer
+        frame = Frame(
+            len(buffer), HeadLayout(INCOMPLETE, 0), failure=report_failure(buffer, FRAMING, error)
+        )
+        if type(buffer) is bytes:
+            _last_framed = (buffer, frame)
+        return frame
 
 
 def _frame(buffer: bytes) -> Frame:

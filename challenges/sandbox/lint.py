@@ -65,6 +65,7 @@ class Frame(NamedTuple):
     layout: HeadLayout
     head: HeadReport | None = None  # the linted head, once it is complete
     chunks: ChunkScan | None = None  # the scan of a chunked body
+    failure: str | None = None  # the input's hash, when framing it failed (see guard.py)
 
     @property
     def reaches_body(self) -> bool:
