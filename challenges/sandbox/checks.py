@@ -343,7 +343,7 @@ def _no_errors(exchange: Exchange, spec):
     if not errors:
         return True, "Your request is well-formed: the server found no error in it."
     first = errors[0]
-    return False, f"Line {first.line}, column {first.column}: {first.message}"
+    return False, _pointer(first)
 
 
 @_check(
@@ -356,7 +356,17 @@ def _no_diagnostic(exchange: Exchange, spec):
     found = [d for d in exchange.diagnostics if d.code == spec["code"]]
     if not found:
         return True, f"No {spec['code']} problem in your request."
-    return False, f"Line {found[0].line}, column {found[0].column}: {found[0].message}"
+    return False, _pointer(found[0])
+
+
+def _pointer(diagnostic) -> str:
+    """Where a diagnostic is and the first sentence of what it says, not all of
+    it: the page shows the whole message once, beside the line it is about."""
+    first_sentence = diagnostic.message.split(". ", 1)[0].rstrip(".")
+    return (
+        f"Line {diagnostic.line}, column {diagnostic.column}: {first_sentence} "
+        f"({diagnostic.code}; the note on that line says what to change)."
+    )
 
 
 @_check(

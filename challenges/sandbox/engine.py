@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .api import respond
-from .diagnostics import CODES, Diagnostic, Finding, shown
+from .diagnostics import CODES, Diagnostic, Finding, folded, shown
 from .framing import Frame, frame_request
 from .guard import (
     ANSWER,
@@ -34,7 +34,7 @@ from .guard import (
 )
 from .layout import COMPLETE, HEAD_END, scan_head
 from .limits import LIMITS
-from .lint import SliceReport, lint_slice
+from .lint import SliceReport, findings_past_cut, lint_slice
 from .lint_body_framing import Framing
 from .messages import Exchange, Outcome, ParsedRequest, Reply
 from .parse import ParserRejection, parse_request
@@ -144,7 +144,17 @@ class _Connection:
         self.stage = LINT
         report = lint_slice(piece, frame)
         findings = [finding.shifted(offset) for finding in report.findings]
-        findings += self._notes_about_previous(report, offset, previous_framing)
+        causes: dict[int, int] = {}  # follow-on -> root, as indexes in findings
+        notes = self._notes_about_previous(report, offset, previous_framing)
+        if notes:
+            # The cause (the request above) comes first; "not a request line" follows from it.
+            fatal = report.findings.index(report.fatal)
+            causes[fatal] = len(findings)
+            findings[fatal] = _as_follow_on(findings[fatal], _read_as_a_new_request(piece, report))
+            findings += notes
+        elif report.fatal and REQUEST_LINE_START.match(piece, report.request_start):
+            findings += [f.shifted(offset) for f in findings_past_cut(self.data[offset:], frame)]
+        causes.update(_missing_host_causes(findings, self.data))
         request = None
         if report.fatal:
             reply = protocol_error_reply(report.fatal.code, CODES[report.fatal.code].status)
@@ -174,7 +184,10 @@ class _Connection:
             connection=connection,
         )
         self.stage = LINT
-        diagnostics = _placed(findings, self.data)
+        for follow_on in causes:
+            if findings[follow_on].code == "missing-host":
+                findings[follow_on] = _as_follow_on(findings[follow_on], _MISSING_HOST_FOLLOW_ON)
+        diagnostics = folded([finding.placed(self.data) for finding in findings], causes)
         exchange = Exchange(request, response, diagnostics, piece, connection == "close")
         self.exchanges.append(exchange)
         return exchange, report.framing
@@ -282,9 +295,13 @@ class _Connection:
             and not looks_like_a_request
         ):
             message += " If they were meant as its body, the request above needs Content-Length."
-        finding = Finding("ignored-after-close", start, message)
-        exchange.diagnostics.append(finding.placed(self.data))
-        exchange.diagnostics.sort(key=_position)
+        diagnostics = exchange.diagnostics
+        diagnostics.append(Finding("ignored-after-close", start, message).placed(self.data))
+        causes = {}
+        if request is None:  # the error that closed the connection is why they went unread
+            root = next(i for i, d in enumerate(diagnostics) if d.severity == "error")
+            causes = {len(diagnostics) - 1: root}
+        diagnostics[:] = folded(diagnostics, causes)
 
     def _refuse_rest(self, offset: int, code: str, message: str) -> None:
         reply = protocol_error_reply(code, CODES[code].status)
@@ -326,8 +343,40 @@ def _bytes(count: int) -> str:
     return "1 byte" if count == 1 else f"{count} bytes"
 
 
-def _position(diagnostic: Diagnostic) -> tuple[int, int]:
-    return diagnostic.line, diagnostic.column
+def _position(diagnostic: Diagnostic) -> tuple[int, int, bool]:
+    return diagnostic.position
+
+
+_MISSING_HOST_FOLLOW_ON = (
+    "Because the Host line above could not be read as a field, this request has no Host field "
+    "either, and a server answers 400 for that too. Fixing that line fixes this."
+)
+
+
+def _as_follow_on(finding: Finding, message: str) -> Finding:
+    """`finding`, told briefly: its root already says what went wrong and why."""
+    return Finding(finding.code, finding.offset, message, finding.fix, finding.rfc)
+
+
+def _read_as_a_new_request(piece: bytes, report: SliceReport) -> str:
+    line = piece[report.request_start :].split(b"\n", 1)[0].rstrip(b"\r")
+    return (
+        f'Because of that, the server read "{shown(line)}" as the start of a new request. It is not '
+        "a request line, so the server answered 400 and closed the connection."
+    )
+
+
+def _missing_host_causes(findings: list[Finding], data: bytes) -> dict[int, int]:
+    """A missing Host that follows from a Host line too broken to read: {missing: broken line}."""
+    missing = next((i for i, f in enumerate(findings) if f.code == "missing-host"), None)
+    if missing is None:
+        return {}
+    for index, finding in enumerate(findings):
+        line_start = data.rfind(b"\n", 0, finding.offset) + 1
+        line = data[line_start : line_start + 8].lstrip(b" \t")
+        if finding.is_error and index != missing and line[:4].lower() == b"host":
+            return {missing: index}
+    return {}
 
 
 def _placed(findings: list[Finding], data: bytes) -> list[Diagnostic]:

@@ -166,6 +166,27 @@ def lint_slice(piece: bytes, frame: Frame | None = None) -> SliceReport:
     return SliceReport(_sorted(findings), fatal, layout.request_start, head_request)
 
 
+def findings_past_cut(buffer: bytes, frame: Frame) -> list[Finding]:
+    """When the framing ended a request at a broken line before its head was
+    over, the findings on the rest of that head in `buffer`: the independent
+    mistakes a server would meet once the first is fixed (a real linter
+    reports them all in one pass). They never change the response, which
+    answers the first error, and a stream that stops at the cut has none."""
+    layout = frame.layout
+    if frame.end is None or layout.request_line is None:
+        return []
+    if layout.head_end is not None and frame.end >= layout.head_end:
+        return []
+    if frame.head is not None:
+        findings = frame.head.findings
+    else:
+        lines = lint_lines(buffer, layout)
+        findings = lines.findings
+        if layout.status == INCOMPLETE and not lines.body_seen:
+            findings = findings + [_unterminated_head(buffer, layout)]
+    return [finding for finding in findings if finding.offset >= frame.end]
+
+
 def _sorted(findings: list[Finding]) -> list[Finding]:
     if len(findings) < 2:
         return list(findings)
