@@ -10,8 +10,17 @@ across two requests (a body that became the next "request"); they are added
 here, after the fact, and never change a response, so the TCP server, which
 answers each request on its own, sends the same bytes.
 
+Each finding is reported once. One that only follows from another (the
+"not a request line" after a body that ran past its Content-Length, the
+unread bytes after an error) is tied to its cause (`caused_by`,
+`follow_ons`) and sorted after it. When a broken line ends a request early,
+the findings on the rest of its head are reported too: a server answers the
+first error, a linter names them all.
+
 The caller's state is never changed: requests are answered from it directly
-until a handler needs to write, which gets a copy (see api/router.py).
+until a handler needs to write, which gets a copy (see api/router.py). Any
+exception in framing, lint, parse or answer becomes a 500 that says the
+sandbox failed, logged once (guard.py): no input crashes `process()`.
 """
 
 import random

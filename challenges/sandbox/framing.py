@@ -1,7 +1,8 @@
 """Where one request ends in a stream of bytes.
 
 `find_request_end()` is the single authority on framing: `process()` splits
-its input with it, and the TCP server frames its connection with it. Every
+its input with it, and the TCP server frames its connection with it (through
+`frame_request_safely()`, which never raises). Every
 answer depends only on bytes before the returned index, and every cut made
 for a broken request lies at a fixed position (the end of a limit, the end of
 a broken head, the two bytes after a chunk). So for any split of a stream

@@ -53,3 +53,19 @@ def test_a_failure_in_any_stage_prints_a_500(tmp_path, monkeypatch, stage):
     document = json.loads(_rawhttp(path, "--json"))
     assert [d["code"] for d in document["diagnostics"]] == ["internal-error"]
     assert [e["response"]["status"] for e in document["exchanges"]] == [500]
+
+
+def test_follow_ons_print_under_their_cause(tmp_path):
+    path = tmp_path / "req.http"
+    path.write_bytes(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n{}")
+    lines = _rawhttp(path).splitlines()
+    root = next(i for i, line in enumerate(lines) if "[content-length-shorter-than-body]" in line)
+    assert lines[root].startswith("  5:2 error")
+    assert lines[root + 1].startswith("    ↳ 5:2 error [malformed-request-line]")
+    assert sum("[malformed-request-line]" in line for line in lines) == 1
+    document = json.loads(_rawhttp(path, "--json"))
+    codes = [(d["code"], d.get("caused_by")) for d in document["diagnostics"]]
+    assert codes == [
+        ("content-length-shorter-than-body", None),
+        ("malformed-request-line", "content-length-shorter-than-body"),
+    ]
