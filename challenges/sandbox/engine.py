@@ -30,6 +30,12 @@ from datetime import UTC, datetime
 
 from .api import respond
 from .diagnostics import CODES, Diagnostic, Finding, folded, shown
+from .follow_ons import (
+    MISSING_HOST_FOLLOW_ON,
+    missing_host_causes,
+    read_as_a_new_request,
+    told_as_follow_on,
+)
 from .framing import Frame, frame_request
 from .guard import (
     ANSWER,
@@ -159,11 +165,13 @@ class _Connection:
             # The cause (the request above) comes first; "not a request line" follows from it.
             fatal = report.findings.index(report.fatal)
             causes[fatal] = len(findings)
-            findings[fatal] = _as_follow_on(findings[fatal], _read_as_a_new_request(piece, report))
+            findings[fatal] = told_as_follow_on(
+                findings[fatal], read_as_a_new_request(piece, report)
+            )
             findings += notes
         elif report.fatal and REQUEST_LINE_START.match(piece, report.request_start):
             findings += [f.shifted(offset) for f in findings_past_cut(self.data[offset:], frame)]
-        causes.update(_missing_host_causes(findings, self.data))
+        causes.update(missing_host_causes(findings, self.data))
         request = None
         if report.fatal:
             reply = protocol_error_reply(report.fatal.code, CODES[report.fatal.code].status)
@@ -195,7 +203,7 @@ class _Connection:
         self.stage = LINT
         for follow_on in causes:
             if findings[follow_on].code == "missing-host":
-                findings[follow_on] = _as_follow_on(findings[follow_on], _MISSING_HOST_FOLLOW_ON)
+                findings[follow_on] = told_as_follow_on(findings[follow_on], MISSING_HOST_FOLLOW_ON)
         diagnostics = folded([finding.placed(self.data) for finding in findings], causes)
         exchange = Exchange(request, response, diagnostics, piece, connection == "close")
         self.exchanges.append(exchange)
@@ -354,38 +362,6 @@ def _bytes(count: int) -> str:
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int, bool]:
     return diagnostic.position
-
-
-_MISSING_HOST_FOLLOW_ON = (
-    "Because the Host line above could not be read as a field, this request has no Host field "
-    "either, and a server answers 400 for that too. Fixing that line fixes this."
-)
-
-
-def _as_follow_on(finding: Finding, message: str) -> Finding:
-    """`finding`, told briefly: its root already says what went wrong and why."""
-    return Finding(finding.code, finding.offset, message, finding.fix, finding.rfc)
-
-
-def _read_as_a_new_request(piece: bytes, report: SliceReport) -> str:
-    line = piece[report.request_start :].split(b"\n", 1)[0].rstrip(b"\r")
-    return (
-        f'Because of that, the server read "{shown(line)}" as the start of a new request. It is not '
-        "a request line, so the server answered 400 and closed the connection."
-    )
-
-
-def _missing_host_causes(findings: list[Finding], data: bytes) -> dict[int, int]:
-    """A missing Host that follows from a Host line too broken to read: {missing: broken line}."""
-    missing = next((i for i, f in enumerate(findings) if f.code == "missing-host"), None)
-    if missing is None:
-        return {}
-    for index, finding in enumerate(findings):
-        line_start = data.rfind(b"\n", 0, finding.offset) + 1
-        line = data[line_start : line_start + 8].lstrip(b" \t")
-        if finding.is_error and index != missing and line[:4].lower() == b"host":
-            return {missing: index}
-    return {}
 
 
 def _placed(findings: list[Finding], data: bytes) -> list[Diagnostic]:
