@@ -248,15 +248,15 @@ def _invalid_host(host: Field) -> Finding:
         problem = (
             "a host with user info before an @; Host holds only the host name and an optional port"
         )
+    elif colon and valid_host(name) and not port.isdigit():
+        fixed = name
+        problem = "a host with a port that is not a number; a port is digits only"
     elif b"[" in value or b"]" in value:
         fixed = b""
         problem = (
             "a bracketed address that is not a whole IPv6 address in square brackets, "
             "such as [::1] or [::1]:8080"
         )
-    elif colon and valid_host(name) and not port.isdigit():
-        fixed = name
-        problem = "a host with a port that is not a number; a port is digits only"
     else:
         fixed = b"".join(value.split())
         problem = "characters a host name cannot contain"

@@ -63,6 +63,7 @@ def test_split_url_never_raises_on_brackets():
         (b"http://[::1]:8080/books", "Host: [::1]:8080"),
         (b"ada@example.org", "Host: example.org"),
         (b"example.org:http", "Host: example.org"),
+        (b"[::1]:https", "Host: [::1]"),
     ],
 )
 def test_invalid_host_is_a_400_with_a_fix(host, fix):
