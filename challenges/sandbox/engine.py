@@ -171,7 +171,9 @@ class _Connection:
             findings += notes
         elif report.fatal and REQUEST_LINE_START.match(piece, report.request_start):
             findings += [f.shifted(offset) for f in findings_past_cut(self.data[offset:], frame)]
-        causes.update(missing_host_causes(findings, self.data))
+        for missing, broken_host_line in missing_host_causes(findings, self.data).items():
+            causes[missing] = broken_host_line
+            findings[missing] = told_as_follow_on(findings[missing], MISSING_HOST_FOLLOW_ON)
         request = None
         if report.fatal:
             reply = protocol_error_reply(report.fatal.code, CODES[report.fatal.code].status)
@@ -201,9 +203,6 @@ class _Connection:
             connection=connection,
         )
         self.stage = LINT
-        for follow_on in causes:
-            if findings[follow_on].code == "missing-host":
-                findings[follow_on] = told_as_follow_on(findings[follow_on], MISSING_HOST_FOLLOW_ON)
         diagnostics = folded([finding.placed(self.data) for finding in findings], causes)
         exchange = Exchange(request, response, diagnostics, piece, connection == "close")
         self.exchanges.append(exchange)
