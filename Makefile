@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8080
 
-.PHONY: run test lint fmt bench install migrate content clean
+.PHONY: run test lint fmt bench install migrate content clean fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,15 @@ bench: migrate $(HTTPBIN_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(HTTPBIN_VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+
+FUZZ_RUNS ?= 100000
+FUZZ_SECONDS ?= 900
+
+# Fuzzes process() with atheris for at most FUZZ_RUNS inputs and FUZZ_SECONDS seconds.
+# A crash is written to fuzz/crashes/, the regression corpus `make test` replays:
+# commit it with the fix. CI runs a bounded slice (e.g. make fuzz FUZZ_RUNS=20000).
+fuzz: install
+	mkdir -p fuzz/corpus
+	$(PY) fuzz/fuzz_process.py fuzz/corpus fuzz/seeds -dict=fuzz/http.dict -max_len=9000 \
+		-runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=fuzz/crashes/ \
+		-print_final_stats=1

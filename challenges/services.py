@@ -12,8 +12,8 @@ from accounts.models import User
 from challenges.models import RecordedExchange, SandboxState
 from challenges.retention import cut_data, cut_raw, prune_after_write
 from challenges.sandbox import Outcome, fresh_state, process
-from challenges.sandbox.authority import with_host_notes
 from challenges.sandbox.closed_early import answered_as_closed
+from challenges.sandbox.host_notes import with_host_notes
 
 MAX_WRITE_ATTEMPTS = 10
 

@@ -25,8 +25,8 @@ from accounts.models import BadgeAward, User
 from accounts.services import activity_record, badge_award
 from challenges.models import RecordedExchange
 from challenges.sandbox import Outcome, fresh_state, process
-from challenges.sandbox.authority import named_host
 from challenges.sandbox.closed_early import answered_as_closed
+from challenges.sandbox.host_notes import named_host
 from challenges.sandbox.render import finalize, problem_reply
 from challenges.sandbox.server import ConnectionInfo, Reply
 from challenges.services import sandbox_send

@@ -33,13 +33,13 @@ from .semantics import http_date, parse_entity_tags, tag_matches
     doc="The linter found no error in the request (warnings are allowed).",
 )
 def _no_errors(exchange: Exchange, spec):
-    errors = [d for d in exchange.diagnostics if d.severity == "error"]
+    # Follow-ons are told under their cause on the page, so only causes are counted here.
+    errors = [d for d in exchange.diagnostics if d.severity == "error" and d.caused_by is None]
     if not errors:
         return True, "Your request is well-formed: the server found no error in it."
-    first = errors[0]
     more = len(errors) - 1
     others = f" That is the first of {more + 1} errors, each marked on its line." if more else ""
-    return False, f"Line {first.line}, column {first.column}: {first.message}{others}"
+    return False, _pointer(errors[0]) + others
 
 
 @register(
@@ -52,7 +52,17 @@ def _no_diagnostic(exchange: Exchange, spec):
     found = [d for d in exchange.diagnostics if d.code == spec["code"]]
     if not found:
         return True, f"No {spec['code']} problem in your request."
-    return False, f"Line {found[0].line}, column {found[0].column}: {found[0].message}"
+    return False, _pointer(found[0])
+
+
+def _pointer(diagnostic) -> str:
+    """Where a diagnostic is and the first sentence of what it says, not all of
+    it: the page shows the whole message once, beside the line it is about."""
+    first_sentence = diagnostic.message.split(". ", 1)[0].rstrip(".")
+    return (
+        f"Line {diagnostic.line}, column {diagnostic.column}: {first_sentence} "
+        f"({diagnostic.code}; the note on that line says what to change)."
+    )
 
 
 @register(

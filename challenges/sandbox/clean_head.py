@@ -19,11 +19,12 @@ checks that it does.
 import re
 from collections.abc import Sequence
 
-from .layout import COMPLETE, HeadLayout, Line
+from .authority import valid_host
+from .layout import COMPLETE, Field, HeadLayout, Line
 from .limits import LIMITS
 from .lint import HeadReport
 from .lint_body_framing import BODY_MEANINGLESS, DIGITS, Framing
-from .lint_fields import HOST_VALUE, Field, lint_field_semantics
+from .lint_fields import lint_field_semantics
 from .lint_request_line import RequestLineFacts
 
 _FIELD_LINE = (
@@ -89,7 +90,7 @@ def _plain_framing(method: bytes, version: str, pairs: list[tuple[bytes, bytes]]
         return None
     host = values.get(b"host")
     if host is not None:
-        if not host or not HOST_VALUE.fullmatch(host):  # an empty Host earns a warning
+        if not host or not valid_host(host):  # an empty Host earns a warning
             return None
     elif version == "1.1":
         return None

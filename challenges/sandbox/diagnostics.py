@@ -8,7 +8,7 @@ status a real server answers with when that finding is the first error in a
 request (None for codes that never decide a status).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 
 ERROR = "error"
 WARNING = "warning"
@@ -176,6 +176,17 @@ DIAGNOSTIC_CODES: dict[str, tuple[str, str, str]] = {
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One finding, placed in the learner's text.
+
+    A finding that only happened because of another one (the rest of a body
+    read as a new request, a Host line so broken the request has no Host) is
+    a follow-on: its `caused_by` names the root's code, and the root lists it
+    in `follow_ons`. Lists of diagnostics hold every finding once, in order
+    of position, with a root before its follow-ons at the same position; a
+    page shows the roots (`caused_by` is None) and folds each one's
+    `follow_ons` under it.
+    """
+
     code: str
     line: int
     column: int
@@ -183,9 +194,68 @@ class Diagnostic:
     message: str
     rfc: str
     fix: str | None = None
+    caused_by: str | None = None
+    follow_ons: tuple["Diagnostic", ...] = ()
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict; `caused_by` and `follow_ons` only when set, so
+        a diagnostic that is neither root nor follow-on keeps its old shape."""
+        data = {
+            "code": self.code,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+            "rfc": self.rfc,
+            "fix": self.fix,
+        }
+        if self.caused_by is not None:
+            data["caused_by"] = self.caused_by
+        if self.follow_ons:
+            data["follow_ons"] = [follow_on.to_dict() for follow_on in self.follow_ons]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Diagnostic":
+        """The Diagnostic that `to_dict()` gave `data` (old records included)."""
+        follow_ons = tuple(cls.from_dict(item) for item in data.get("follow_ons", ()))
+        return cls(**{**data, "follow_ons": follow_ons})
+
+    @property
+    def position(self) -> tuple[int, int, bool]:
+        """The sort key: line, column, and roots before follow-ons."""
+        return self.line, self.column, self.caused_by is not None
+
+
+def folded(diagnostics: list[Diagnostic], causes: dict[int, int]) -> list[Diagnostic]:
+    """`diagnostics` with each follow-on (an index in `causes`) tied to its root
+    (the index it maps to), sorted by position. A follow-on of a follow-on is
+    tied to the first root."""
+    if not causes:
+        return sorted(diagnostics, key=_position)
+
+    def root_of(index: int) -> int:
+        seen = {index}
+        while index in causes and causes[index] not in seen:
+            index = causes[index]
+            seen.add(index)
+        return index
+
+    placed = list(diagnostics)
+    follow_ons: dict[int, list[Diagnostic]] = {}
+    for index in sorted(causes, key=lambda i: diagnostics[i].position):
+        root = root_of(index)
+        if root == index:
+            continue
+        placed[index] = replace(placed[index], caused_by=diagnostics[root].code)
+        follow_ons.setdefault(root, []).append(placed[index])
+    for root, children in follow_ons.items():
+        placed[root] = replace(placed[root], follow_ons=placed[root].follow_ons + tuple(children))
+    return sorted(placed, key=_position)
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int, bool]:
+    return diagnostic.position
 
 
 @dataclass(frozen=True)

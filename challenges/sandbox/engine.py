@@ -10,8 +10,17 @@ across two requests (a body that became the next "request"); they are added
 here, after the fact, and never change a response, so the TCP server, which
 answers each request on its own, sends the same bytes.
 
+Each finding is reported once. One that only follows from another (the
+"not a request line" after a body that ran past its Content-Length, the
+unread bytes after an error) is tied to its cause (`caused_by`,
+`follow_ons`) and sorted after it. When a broken line ends a request early,
+the findings on the rest of its head are reported too: a server answers the
+first error, a linter names them all.
+
 The caller's state is never changed: requests are answered from it directly
-until a handler needs to write, which gets a copy (see api/router.py).
+until a handler needs to write, which gets a copy (see api/router.py). Any
+exception in framing, lint, parse or answer becomes a 500 that says the
+sandbox failed, logged once (guard.py): no input crashes `process()`.
 """
 
 import random
@@ -20,11 +29,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .api import respond
-from .diagnostics import CODES, Diagnostic, Finding, shown
+from .diagnostics import CODES, Diagnostic, Finding, folded, shown
+from .follow_ons import (
+    MISSING_HOST_FOLLOW_ON,
+    missing_host_causes,
+    read_as_a_new_request,
+    told_as_follow_on,
+)
 from .framing import Frame, frame_request
+from .guard import (
+    ANSWER,
+    FRAMING,
+    LINT,
+    PARSE,
+    AlreadyReported,
+    failure_finding,
+    failure_response,
+    report_failure,
+)
 from .layout import COMPLETE, HEAD_END, scan_head
 from .limits import LIMITS
-from .lint import SliceReport, lint_slice
+from .lint import SliceReport, findings_past_cut, lint_slice
 from .lint_body_framing import Framing
 from .messages import Exchange, Outcome, ParsedRequest, Reply
 from .parse import ParserRejection, parse_request
@@ -70,8 +95,12 @@ def process(
         moment = moment.replace(microsecond=0)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    run = _Connection(data, readable_state(state), moment, replica, prior_requests, prior_bytes)
-    return run.answer_all()
+    run = _Connection(data, state, moment, replica, prior_requests, prior_bytes)
+    try:
+        run.state = readable_state(state)
+        return run.answer_all()
+    except Exception as error:  # the sandbox failed, not the learner: a 500, never a crash
+        return run.failed(error, state)
 
 
 @dataclass(slots=True)
@@ -84,6 +113,7 @@ class _Connection:
     prior_bytes: int
     exchanges: list[Exchange] = field(default_factory=list)
     loose_findings: list[Finding] = field(default_factory=list)  # absolute offsets
+    stage: str = FRAMING  # what the sandbox is doing, for the log if it fails (guard.py)
 
     def answer_all(self) -> Outcome:
         offset, previous_framing = 0, None
@@ -94,7 +124,10 @@ class _Connection:
             ) >= LIMITS.pipelined_requests and rest.strip(b"\r\n"):
                 self._refuse_rest(offset, "pipeline-too-long", self._pipeline_message())
                 break
+            self.stage = FRAMING
             frame = frame_request(rest)
+            if frame.failure is not None:
+                raise AlreadyReported(FRAMING, frame.failure)
             end = frame.end
             piece = rest if end is None else rest[:end]
             if piece[:1] in b"\r\n" and not piece.strip(b"\r\n"):
@@ -123,14 +156,31 @@ class _Connection:
     ) -> tuple[Exchange, Framing]:
         """Answer one request; also return how its body was framed, which the
         next request's diagnostics may need."""
+        self.stage = LINT
         report = lint_slice(piece, frame)
         findings = [finding.shifted(offset) for finding in report.findings]
-        findings += self._notes_about_previous(report, offset, previous_framing)
+        causes: dict[int, int] = {}  # follow-on -> root, as indexes in findings
+        notes = self._notes_about_previous(report, offset, previous_framing)
+        if notes:
+            # The cause (the request above) comes first; "not a request line" follows from it.
+            fatal = report.findings.index(report.fatal)
+            causes[fatal] = len(findings)
+            findings[fatal] = told_as_follow_on(
+                findings[fatal], read_as_a_new_request(piece, report)
+            )
+            findings += notes
+        elif report.fatal and REQUEST_LINE_START.match(piece, report.request_start):
+            findings += [f.shifted(offset) for f in findings_past_cut(self.data[offset:], frame)]
+        for missing, broken_host_line in missing_host_causes(findings, self.data).items():
+            causes[missing] = broken_host_line
+            findings[missing] = told_as_follow_on(findings[missing], MISSING_HOST_FOLLOW_ON)
         request = None
         if report.fatal:
             reply = protocol_error_reply(report.fatal.code, CODES[report.fatal.code].status)
         else:
+            self.stage = PARSE
             parsed = parse_request(piece[report.request_start :])
+            self.stage = ANSWER
             if isinstance(parsed, ParserRejection):
                 findings.append(_parser_rejection(parsed, offset + report.request_start))
                 reply = protocol_error_reply("parser-rejected", parsed.status)
@@ -142,6 +192,7 @@ class _Connection:
                 if failure:
                     findings.append(failure.shifted(offset + report.request_start))
                     request = None
+        self.stage = ANSWER
         connection = "close" if request is None else _connection_field(request)
         head_request = request.method == "HEAD" if request else report.head_request
         response = finalize(
@@ -151,7 +202,8 @@ class _Connection:
             replica=self.replica or random.choice(REPLICAS),
             connection=connection,
         )
-        diagnostics = _placed(findings, self.data)
+        self.stage = LINT
+        diagnostics = folded([finding.placed(self.data) for finding in findings], causes)
         exchange = Exchange(request, response, diagnostics, piece, connection == "close")
         self.exchanges.append(exchange)
         return exchange, report.framing
@@ -166,13 +218,22 @@ class _Connection:
             reply, self.state = respond(request, self.state, self.now, lint_codes)
             return reply, None
         except Exception as error:  # a bug in the sandbox must not surface as a crash
-            message = (
-                f"The sandbox failed while answering this request ({type(error).__name__}). That is our "
-                "mistake, not yours: a real server answers 500 Internal Server Error. Please report it."
-            )
-            return protocol_error_reply("internal-error", 500), Finding(
-                "internal-error", 0, message
-            )
+            digest = report_failure(self.data, ANSWER, error)
+            reply = protocol_error_reply("internal-error", 500)
+            return reply, failure_finding(ANSWER, error, digest)
+
+    def failed(self, error: Exception, state: dict) -> Outcome:
+        """The outcome when the sandbox itself failed anywhere: one 500 for the
+        whole input, closing the connection, and the caller's state as it was."""
+        digest = report_failure(self.data, self.stage, error)
+        diagnostic = failure_finding(self.stage, error, digest).placed(self.data)
+        response = failure_response(
+            self.now,
+            self.replica or random.choice(REPLICAS),
+            head_request=self.data.lstrip(b"\r\n").startswith(b"HEAD "),
+        )
+        exchange = Exchange(None, response, [diagnostic], self.data, True)
+        return Outcome([diagnostic], [exchange], state)
 
     def _notes_about_previous(
         self, report: SliceReport, offset: int, framing: Framing | None
@@ -250,9 +311,13 @@ class _Connection:
             and not looks_like_a_request
         ):
             message += " If they were meant as its body, the request above needs Content-Length."
-        finding = Finding("ignored-after-close", start, message)
-        exchange.diagnostics.append(finding.placed(self.data))
-        exchange.diagnostics.sort(key=_position)
+        diagnostics = exchange.diagnostics
+        diagnostics.append(Finding("ignored-after-close", start, message).placed(self.data))
+        causes = {}
+        if request is None:  # the error that closed the connection is why they went unread
+            root = next(i for i, d in enumerate(diagnostics) if d.severity == "error")
+            causes = {len(diagnostics) - 1: root}
+        diagnostics[:] = folded(diagnostics, causes)
 
     def _refuse_rest(self, offset: int, code: str, message: str) -> None:
         reply = protocol_error_reply(code, CODES[code].status)
@@ -294,8 +359,8 @@ def _bytes(count: int) -> str:
     return "1 byte" if count == 1 else f"{count} bytes"
 
 
-def _position(diagnostic: Diagnostic) -> tuple[int, int]:
-    return diagnostic.line, diagnostic.column
+def _position(diagnostic: Diagnostic) -> tuple[int, int, bool]:
+    return diagnostic.position
 
 
 def _placed(findings: list[Finding], data: bytes) -> list[Diagnostic]:

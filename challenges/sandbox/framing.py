@@ -1,7 +1,8 @@
 """Where one request ends in a stream of bytes.
 
 `find_request_end()` is the single authority on framing: `process()` splits
-its input with it, and the TCP server frames its connection with it. Every
+its input with it, and the TCP server frames its connection with it (through
+`frame_request_safely()`, which never raises). Every
 answer depends only on bytes before the returned index, and every cut made
 for a broken request lies at a fixed position (the end of a limit, the end of
 a broken head, the two bytes after a chunk). So for any split of a stream
@@ -32,29 +33,12 @@ of linting the same head again. Well-formed heads, the common case, are read
 at once by clean_head.py.
 """
 
-from typing import NamedTuple
-
-from .chunked import ChunkScan, scan_chunked
+from .chunked import scan_chunked
 from .clean_head import read_clean_head
 from .diagnostics import first_error
-from .layout import COMPLETE, HeadLayout, scan_head
-from .lint import HeadReport, broken_line_end, end_of_line_with, lint_head
-
-
-class Frame(NamedTuple):
-    """Where the first request in a buffer ends, and what was learnt on the way."""
-
-    end: int | None  # just past the request, or None while more bytes are needed
-    layout: HeadLayout
-    head: HeadReport | None = None  # the linted head, once it is complete
-    chunks: ChunkScan | None = None  # the scan of a chunked body
-
-    @property
-    def reaches_body(self) -> bool:
-        """The request runs at least to the end of its head, so the head and
-        body findings hold for the cut piece as they do for the buffer."""
-        return self.end is None or self.end >= self.layout.head_end
-
+from .guard import FRAMING, report_failure
+from .layout import COMPLETE, INCOMPLETE, HeadLayout, scan_head
+from .lint import Frame, broken_line_end, end_of_line_with, lint_head
 
 # The last buffer framed and its Frame. A TCP server frames its buffer and then
 # hands the same bytes object to process(), which frames it again: this lets
@@ -88,6 +72,24 @@ def frame_request(buffer: bytes) -> Frame:
     frame = _frame(buffer)
     _last_framed = (buffer, frame)
     return frame
+
+
+def frame_request_safely(buffer: bytes) -> Frame:
+    """`frame_request()` for the TCP server: it never raises. When framing
+    fails, the failure is logged once and the whole buffer is one request
+    (its `failure` holds the input's hash): the server hands it to the
+    handler, whose `process()` finds this Frame again for the same bytes
+    object and answers 500 without logging a second time."""
+    global _last_framed
+    try:
+        return frame_request(buffer)
+    except Exception as error:  # the learner must still get an answer
+        frame = Frame(
+            len(buffer), HeadLayout(INCOMPLETE, 0), failure=report_failure(buffer, FRAMING, error)
+        )
+        if type(buffer) is bytes:
+            _last_framed = (buffer, frame)
+        return frame
 
 
 def _frame(buffer: bytes) -> Frame:

@@ -40,6 +40,21 @@ class Line(NamedTuple):
         return self.stop - self.end == 1
 
 
+class Field(NamedTuple):
+    """A header field as a line of the head holds it. It lives here, beside
+    `Line`, because both the field linter and the body-framing linter read
+    fields, and neither may import the other."""
+
+    name: bytes
+    value: bytes
+    line: Line
+    value_offset: int
+
+    @property
+    def key(self) -> bytes:
+        return self.name.lower()
+
+
 class HeadLayout(NamedTuple):
     status: str
     request_start: int  # after any leading empty lines

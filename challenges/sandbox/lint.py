@@ -12,26 +12,24 @@ error about the head as a whole or its body. It reuses what the framing
 already found in the same bytes, so a head is linted once per request.
 """
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from .chunked import decimal_size_hint, scan_chunked
+from .chunked import ChunkScan, decimal_size_hint, scan_chunked
 from .diagnostics import Finding, first_error, shown
 from .layout import (
     COMPLETE,
     HEADER_SECTION_CUT,
     INCOMPLETE,
     REQUEST_LINE_CUT,
+    Field,
     HeadLayout,
     Line,
     scan_head,
 )
 from .limits import LIMITS
 from .lint_body_framing import Framing
-from .lint_fields import Field, lint_field_lines, lint_field_semantics
+from .lint_fields import lint_field_lines, lint_field_semantics
 from .lint_request_line import TOKEN, RequestLineFacts, lint_request_line
-
-if TYPE_CHECKING:
-    from .framing import Frame
 
 
 class LineReport(NamedTuple):
@@ -57,6 +55,23 @@ class HeadReport(NamedTuple):
     @property
     def fatal(self) -> Finding | None:
         return first_error(self.line_findings) or first_error(self.head_findings)
+
+
+class Frame(NamedTuple):
+    """Where the first request in a buffer ends, and what was learnt on the way
+    (made by framing.py, which imports this module; `lint_slice()` reads it)."""
+
+    end: int | None  # just past the request, or None while more bytes are needed
+    layout: HeadLayout
+    head: HeadReport | None = None  # the linted head, once it is complete
+    chunks: ChunkScan | None = None  # the scan of a chunked body
+    failure: str | None = None  # the input's hash, when framing it failed (see guard.py)
+
+    @property
+    def reaches_body(self) -> bool:
+        """The request runs at least to the end of its head, so the head and
+        body findings hold for the cut piece as they do for the buffer."""
+        return self.end is None or self.end >= self.layout.head_end
 
 
 class SliceReport(NamedTuple):
@@ -106,7 +121,7 @@ def lint_head(buffer: bytes, layout: HeadLayout) -> HeadReport:
     return HeadReport(lines.findings, head_findings, lines.facts, lines.fields, framing)
 
 
-def lint_slice(piece: bytes, frame: "Frame | None" = None) -> SliceReport:
+def lint_slice(piece: bytes, frame: Frame | None = None) -> SliceReport:
     """Judge one request: `piece` is exactly what the framing gave it, or the
     unfinished end of the input (which then decides a 408 or a 400). `frame`
     is what `frame_request()` found in a buffer that starts with `piece`."""
@@ -149,6 +164,27 @@ def lint_slice(piece: bytes, frame: "Frame | None" = None) -> SliceReport:
         fatal = _unterminated_head(piece, layout)
         findings.append(fatal)
     return SliceReport(_sorted(findings), fatal, layout.request_start, head_request)
+
+
+def findings_past_cut(buffer: bytes, frame: Frame) -> list[Finding]:
+    """When the framing ended a request at a broken line before its head was
+    over, the findings on the rest of that head in `buffer`: the independent
+    mistakes a server would meet once the first is fixed (a real linter
+    reports them all in one pass). They never change the response, which
+    answers the first error, and a stream that stops at the cut has none."""
+    layout = frame.layout
+    if frame.end is None or layout.request_line is None:
+        return []
+    if layout.head_end is not None and frame.end >= layout.head_end:
+        return []
+    if frame.head is not None:
+        findings = frame.head.findings
+    else:
+        lines = lint_lines(buffer, layout)
+        findings = lines.findings
+        if layout.status == INCOMPLETE and not lines.body_seen:
+            findings = findings + [_unterminated_head(buffer, layout)]
+    return [finding for finding in findings if finding.offset >= frame.end]
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:

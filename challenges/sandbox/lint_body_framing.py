@@ -6,14 +6,12 @@ that guesses here is how requests get smuggled.
 """
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from .diagnostics import Finding, shown
+from .layout import Field
 from .limits import LIMITS
 from .lint_request_line import RequestLineFacts
-
-if TYPE_CHECKING:
-    from .lint_fields import Field
 
 DIGITS = re.compile(rb"[0-9]+")
 NUMBER_WITH_UNIT = re.compile(rb"[0-9]+[ \t]*[A-Za-z]+")
@@ -29,7 +27,7 @@ class Framing(NamedTuple):
     chunked: bool = False
 
 
-def lint_framing(facts: RequestLineFacts, fields: list["Field"]) -> tuple[list[Finding], Framing]:
+def lint_framing(facts: RequestLineFacts, fields: list[Field]) -> tuple[list[Finding], Framing]:
     lengths = [field for field in fields if field.key == b"content-length"]
     codings = [field for field in fields if field.key == b"transfer-encoding"]
     findings, content_length = _content_length(lengths)
@@ -55,7 +53,7 @@ def lint_framing(facts: RequestLineFacts, fields: list["Field"]) -> tuple[list[F
     return findings, Framing(chunked=not any(finding.is_error for finding in findings))
 
 
-def _content_length(lengths: list["Field"]) -> tuple[list[Finding], int | None]:
+def _content_length(lengths: list[Field]) -> tuple[list[Finding], int | None]:
     values: list[tuple[int, Field]] = []
     for field in lengths:
         for element in field.value.split(b","):
@@ -106,7 +104,7 @@ def _content_length(lengths: list["Field"]) -> tuple[list[Finding], int | None]:
     return findings, length
 
 
-def _invalid_content_length(field: "Field") -> Finding:
+def _invalid_content_length(field: Field) -> Finding:
     value = field.value
     if not value:
         problem = "empty"
@@ -124,7 +122,7 @@ def _invalid_content_length(field: "Field") -> Finding:
     return Finding("invalid-content-length", field.value_offset, message)
 
 
-def _transfer_codings(codings: list["Field"]) -> list[Finding]:
+def _transfer_codings(codings: list[Field]) -> list[Finding]:
     names = [part.strip(b" \t").lower() for field in codings for part in field.value.split(b",")]
     names = [name for name in names if name]
     written = ", ".join(shown(field.value) for field in codings)
@@ -151,7 +149,7 @@ def _transfer_codings(codings: list["Field"]) -> list[Finding]:
     return []
 
 
-def body_on_bodiless_method(method: bytes, fields: list["Field"]) -> Finding:
+def body_on_bodiless_method(method: bytes, fields: list[Field]) -> Finding:
     framing = next(
         field for field in fields if field.key in (b"content-length", b"transfer-encoding")
     )

@@ -7,17 +7,15 @@ and how the body is framed (see lint_body_framing.py).
 """
 
 import re
-from typing import NamedTuple
-from urllib.parse import urlsplit
 
+from .authority import host_of, split_url, valid_host
 from .diagnostics import Finding, shown
-from .layout import Line
+from .layout import Field, Line
 from .limits import LIMITS
 from .lint_body_framing import BODY_MEANINGLESS, Framing, body_on_bodiless_method, lint_framing
 from .lint_request_line import TOKEN, RequestLineFacts
 
 SUGGESTED_HOST = "sandbox.localhost"
-HOST_VALUE = re.compile(rb"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(:[0-9]*)?")
 FORM_BODY = re.compile(rb"[^=\s&:]+=[^&\s]*(&[^=\s&]+=[^&\s]*)+")
 NOT_TOKEN_CHAR = re.compile(rb"[^-!#$%&'*+.^_`|~0-9A-Za-z]")
 # "Host example.org": a field line whose colon was forgotten.
@@ -47,17 +45,6 @@ SINGLE_VALUE_FIELDS = {
     b"referer",
     b"user-agent",
 }
-
-
-class Field(NamedTuple):
-    name: bytes
-    value: bytes
-    line: Line
-    value_offset: int
-
-    @property
-    def key(self) -> bytes:
-        return self.name.lower()
 
 
 def lint_field_lines(buffer: bytes, lines) -> tuple[list[Finding], list[Field], bool]:
@@ -252,7 +239,7 @@ def _host(facts: RequestLineFacts, fields: list[Field], blank_line_start: int) -
             "one Host line."
         )
         findings.append(Finding("duplicate-host", hosts[1].line.start, message))
-    if hosts and not HOST_VALUE.fullmatch(hosts[0].value):
+    if hosts and not valid_host(hosts[0].value):
         findings.append(_invalid_host(hosts[0]))
     elif hosts and not hosts[0].value:
         findings.append(_empty_host(hosts[0]))
@@ -296,18 +283,37 @@ def _unmet_expectation(field: Field, expectation: bytes, position: int) -> Findi
 
 
 def _invalid_host(host: Field) -> Finding:
-    value = host.value.decode("latin-1")
-    if "://" in value or "/" in value:
-        fixed = urlsplit(value if "://" in value else "//" + value).netloc or SUGGESTED_HOST
+    value = host.value
+    name, colon, port = value.rpartition(b":")
+    if b"/" in value:
+        # Read as a URL (with "//" in front when it has no scheme), keep its host.
+        url = split_url(value if b"://" in value else b"//" + value)
+        fixed = host_of(url.authority or b"")
         problem = "a URL; Host holds only the host name and an optional port"
+    elif b"@" in value:
+        fixed = host_of(value)
+        problem = (
+            "a host with user info before an @; Host holds only the host name and an optional port"
+        )
+    elif colon and valid_host(name) and not port.isdigit():
+        fixed = name
+        problem = "a host with a port that is not a number; a port is digits only"
+    elif b"[" in value or b"]" in value:
+        fixed = b""
+        problem = (
+            "a bracketed address that is not a whole IPv6 address in square brackets, "
+            "such as [::1] or [::1]:8080"
+        )
     else:
-        fixed = "".join(value.split()) or SUGGESTED_HOST
+        fixed = b"".join(value.split())
         problem = "characters a host name cannot contain"
+    if not fixed or not valid_host(fixed):
+        fixed = SUGGESTED_HOST.encode()
     message = (
-        f'Host is "{shown(host.value)}", which is {problem}. A server must answer 400 to an invalid Host. '
-        f'Write "Host: {fixed}".'
+        f'Host is "{shown(value)}", which is {problem}. A server must answer 400 to an invalid Host. '
+        f'Write "Host: {shown(fixed)}".'
     )
-    return Finding("invalid-host", host.value_offset, message, f"Host: {fixed}")
+    return Finding("invalid-host", host.value_offset, message, f"Host: {fixed.decode('latin-1')}")
 
 
 def _repeated(fields: list[Field]) -> list[Finding]:

@@ -9,8 +9,8 @@ line fixes it, offers that line as `fix`.
 import difflib
 import re
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
+from .authority import host_of, split_url, valid_host
 from .diagnostics import Finding, shown
 from .layout import Line
 
@@ -234,12 +234,21 @@ def _target_problem(target: bytes, method: bytes) -> tuple[str, str | None] | No
             "/books",
         )
     if SCHEME.match(target):
-        parts = urlsplit(text)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        parts = split_url(target)
+        path = parts.path.decode("latin-1") or "/"
+        if parts.scheme.lower() not in (b"http", b"https") or not parts.authority:
             return (
                 f'The target "{shown(target)}" is a URL this server cannot serve: it answers http URLs with '
                 "a host. A server answers 400. Send just the path, such as /books.",
-                parts.path or "/",
+                path,
+            )
+        host = host_of(parts.authority)
+        if not valid_host(host):
+            return (
+                f'The target "{shown(target)}" names the host "{shown(host)}", which is not a host name '
+                "with an optional port (an IPv6 address goes in brackets, as in [::1]:8080). A server "
+                "answers 400. Send just the path, such as /books.",
+                path,
             )
     elif not target.startswith(b"/"):
         host, _, path = text.partition("/")

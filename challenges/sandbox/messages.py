@@ -7,8 +7,9 @@ object.__setattr__ for every field).
 """
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
+from .authority import split_url
 from .diagnostics import Diagnostic
 
 
@@ -76,8 +77,8 @@ class ParsedRequest:
             return path, query
         if "://" not in target:
             return target, ""  # authority-form (host:port), only meaningful to CONNECT
-        parts = urlsplit(target)  # absolute-form: http://host/path?query
-        return parts.path or "/", parts.query
+        parts = split_url(target.encode("latin-1"))  # absolute-form: http://host/path?query
+        return parts.path.decode("latin-1") or "/", parts.query.decode("latin-1")
 
     def to_dict(self) -> dict:
         return {

@@ -26,6 +26,6 @@ def exchange_from_record(
     return Exchange(
         request=parsed,
         response=answer,
-        diagnostics=[Diagnostic(**diagnostic) for diagnostic in diagnostics],
+        diagnostics=[Diagnostic.from_dict(diagnostic) for diagnostic in diagnostics],
         raw_request=raw_request,
     )

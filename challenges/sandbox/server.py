@@ -1,8 +1,9 @@
 """The sandbox as a TCP server: asyncio streams in, the same sandbox code behind them.
 
 Strategy: the server only frames the byte stream into requests (with
-`frame_request`, which is `find_request_end` plus what it learnt on the way)
-and enforces time and connection limits; each framed request's exact bytes go
+`frame_request_safely`, which is `find_request_end` plus what it learnt on the
+way, and turns a failure of framing into a frame that `process()` answers with
+500) and enforces time and connection limits; each framed request's exact bytes go
 to an async `handler` (the Django glue runs `process()` against the learner's
 stored state there). So a request sent with
 curl and the same bytes typed in the browser editor meet the same code and get
@@ -49,7 +50,7 @@ import termios
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from .framing import Frame, frame_request
+from .framing import Frame, frame_request_safely
 from .layout import COMPLETE
 from .limits import LIMITS
 
@@ -334,7 +335,9 @@ class SandboxServer:
             # Deadlines fall up to 10% later than configured, so clients that all started
             # together (an attack) are not all cut off, and answered, in the same instant.
             stretch = 1 + random.random() * 0.1
-            frame = frame_request(buffer) if _may_have_changed(buffer, buffer, False) else None
+            frame = (
+                frame_request_safely(buffer) if _may_have_changed(buffer, buffer, False) else None
+            )
             continued = False
             while (frame is None or frame.end is None) and len(buffer) <= LIMITS.input_bytes:
                 head_done = frame is not None and frame.layout.status == COMPLETE
@@ -359,7 +362,7 @@ class SandboxServer:
                 buffer += chunk
                 record.pending = buffer
                 if _may_have_changed(buffer, chunk, head_done):
-                    frame = frame_request(buffer)
+                    frame = frame_request_safely(buffer)
             end = frame.end if frame is not None else None
             if end is None:
                 end = len(buffer)

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from challenges.sandbox.authority import named_host, with_host_notes
 from challenges.sandbox.closed_early import answered_as_closed
+from challenges.sandbox.host_notes import named_host, with_host_notes
 from challenges.sandbox.server import ServerConfig
 
 from .server_harness import exchange, running_server

@@ -200,6 +200,26 @@ ROWS = {
     "url-as-host": Row(
         crlf("GET / HTTP/1.1\nHost: http://example.com/\n\n"), [400], [("invalid-host", 2, 7)]
     ),
+    # A stray bracket once made urlsplit() raise ValueError (issue 11).
+    "host-open-bracket-and-slash": Row(
+        crlf("GET / HTTP/1.1\nHost: [/\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-bracket-inside-a-path": Row(
+        crlf("GET / HTTP/1.1\nHost: a[b/c\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-bracketed-word-and-slash": Row(
+        crlf("GET / HTTP/1.1\nHost: [x]/\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-bracketed-word": Row(
+        crlf("GET / HTTP/1.1\nHost: [x]\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-with-user-info": Row(
+        crlf("GET / HTTP/1.1\nHost: ada@sandbox.localhost\n\n"), [400], [("invalid-host", 2, 7)]
+    ),
+    "host-ipv6-literal": Row(crlf("GET / HTTP/1.1\nHost: [::1]:8080\n\n"), [200], []),
+    "absolute-target-with-a-stray-bracket": Row(
+        crlf("GET http://[::1/books HTTP/1.1\nHost: x\n\n"), [400], [("bad-request-target", 1, 5)]
+    ),
     # Body framing.
     "content-length-word": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\nContent-Length: abc\n\n"),
@@ -277,17 +297,17 @@ ROWS = {
     "content-length-too-small-for-body": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\nContent-Length: 1\n\n{}"),
         [200, 400],
-        [("malformed-request-line", 5, 2), ("content-length-shorter-than-body", 5, 2)],
+        [("content-length-shorter-than-body", 5, 2), ("malformed-request-line", 5, 2)],
     ),
     "body-without-length": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\n\nhello"),
         [200, 400],
-        [("malformed-request-line", 4, 1), ("body-without-length", 4, 1)],
+        [("body-without-length", 4, 1), ("malformed-request-line", 4, 1)],
     ),
     "garbage-after-chunked-body": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n0\n\njunk"),
         [200, 400],
-        [("malformed-request-line", 7, 1), ("trailing-garbage", 7, 1)],
+        [("trailing-garbage", 7, 1), ("malformed-request-line", 7, 1)],
     ),
     "body-too-large": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\nContent-Length: 40000\n\n"),
@@ -340,3 +360,101 @@ def test_diagnostic_registry_is_complete_and_sourced():
         assert rfc.startswith("RFC ") and "§" in rfc
         assert title and not title.endswith(".")
     assert len(DIAGNOSTIC_CODES) >= 25
+
+
+# Each finding once, the cause first, follow-ons folded under it (issue 10).
+FOLDED = {
+    "content-length-too-small-for-body": (
+        ROWS["content-length-too-small-for-body"].raw,
+        "content-length-shorter-than-body",
+        ["malformed-request-line"],
+    ),
+    "body-without-length": (
+        ROWS["body-without-length"].raw,
+        "body-without-length",
+        ["malformed-request-line"],
+    ),
+    "garbage-after-chunked-body": (
+        ROWS["garbage-after-chunked-body"].raw,
+        "trailing-garbage",
+        ["malformed-request-line"],
+    ),
+    "host-line-without-colon": (
+        crlf("GET / HTTP/1.1\nHost x\n\n"),
+        "missing-colon",
+        ["missing-host"],
+    ),
+    "bytes-after-an-error": (
+        ROWS["ignored-after-a-broken-line"].raw,
+        "space-before-colon",
+        ["ignored-after-close"],
+    ),
+}
+
+
+@pytest.mark.parametrize("raw, root_code, follow_on_codes", FOLDED.values(), ids=FOLDED.keys())
+def test_follow_ons_are_folded_under_their_cause(raw, root_code, follow_on_codes):
+    outcome = run(raw)
+    codes = [d.code for d in outcome.diagnostics]
+    assert len(codes) == len(set(codes)), "each finding is reported once"
+    roots = [d for d in outcome.diagnostics if d.caused_by is None]
+    (root,) = [d for d in roots if d.code == root_code]
+    assert [d.code for d in root.follow_ons] == follow_on_codes
+    for follow_on in root.follow_ons:
+        assert follow_on.caused_by == root_code
+        assert follow_on in outcome.diagnostics
+        assert outcome.diagnostics.index(root) < outcome.diagnostics.index(follow_on)
+    assert root.to_dict()["follow_ons"] == [d.to_dict() for d in root.follow_ons]
+
+
+def test_a_folded_follow_on_does_not_repeat_its_cause():
+    outcome = run(crlf("GET / HTTP/1.1\nHost x\n\n"))
+    missing = next(d for d in outcome.diagnostics if d.code == "missing-host")
+    assert missing.message.startswith("Because the Host line above could not be read")
+    shorter = run(ROWS["content-length-too-small-for-body"].raw)
+    follow_on = next(d for d in shorter.diagnostics if d.code == "malformed-request-line")
+    assert follow_on.message.startswith('Because of that, the server read "}"')
+
+
+def test_a_diagnostic_with_follow_ons_survives_a_round_trip_through_json():
+    from challenges.sandbox import Diagnostic
+
+    root = next(d for d in run(crlf("GET / HTTP/1.1\nHost x\n\n")).diagnostics if d.follow_ons)
+    assert Diagnostic.from_dict(root.to_dict()) == root
+
+
+FOUR_MISTAKES = crlf(
+    "post /books HTTP/1.1\nHost: sandbox.localhost\nContent-Type : application/json\n"
+    'Content-Length: 67\n{"title":"North and South","author":"Elizabeth Gaskell","year":1855}\n'
+)
+
+
+def test_independent_errors_are_all_reported_in_one_pass():
+    """The starter of anatomy-four-mistakes: a server stops at the first error (the
+    response answers that one), but the linter names every mistake it can see."""
+    outcome = run(FOUR_MISTAKES)
+    assert statuses(outcome) == [501]
+    assert located_codes(outcome) == [
+        ("lowercase-method", 1, 1),
+        ("space-before-colon", 3, 13),
+        ("body-without-blank-line", 5, 1),
+    ]
+    assert all(d.caused_by is None for d in outcome.diagnostics)
+    # The response is the one a server sends for the first error alone.
+    first_line_only = run(crlf("post /books HTTP/1.1\n"))
+    assert outcome.raw_response == first_line_only.raw_response
+
+
+def test_every_independent_line_error_is_reported_whatever_the_first():
+    outcome = run(crlf("GET / HTTP/1.1\nHost x\nAccept : */*\nX-Ok: 1\n\n"))
+    assert statuses(outcome) == [400]
+    assert located_codes(outcome) == [
+        ("missing-colon", 2, 1),
+        ("space-before-colon", 3, 7),
+        ("missing-host", 5, 1),
+    ]
+
+
+def test_a_request_that_is_not_one_is_not_linted_further():
+    outcome = run(crlf("hello there\nHost x\n\n"))
+    assert [d.code for d in outcome.diagnostics] == ["malformed-request-line"]

@@ -4,13 +4,15 @@ state it was given is left alone."""
 
 import copy
 import json
+import re
+from urllib.parse import urlsplit
 
-from hypothesis import example, given
+from hypothesis import example, find, given, settings
 from hypothesis import strategies as st
 
 from challenges.sandbox import fresh_state
 
-from .streams import mutated, streams
+from .streams import mutated, requests_with_hosts, streams
 from .support import assert_well_formed, build, core_property, run
 
 STATE = fresh_state()
@@ -39,6 +41,41 @@ def test_mutated_requests_get_well_formed_answers(raw: bytes):
 @example(b"\rHEAD /books/2 HTTP/1.1\r\nHost: x\r\n\r\n")  # a lone CR is not an empty line
 def test_pipelined_streams_get_well_formed_answers(raw: bytes):
     check(raw)
+
+
+@core_property
+@given(requests_with_hosts())
+@example(b"GET / HTTP/1.1\r\nHost: [/\r\n\r\n")  # once a ValueError from urlsplit
+def test_any_host_value_gets_well_formed_answers(raw: bytes):
+    check(raw)
+
+
+OLD_HOST_VALUE = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(:[0-9]*)?")
+
+
+def _old_invalid_host_raised(raw: bytes) -> bool:
+    """Whether the Host check before issue 11 (urlsplit on an invalid value
+    with a slash) raised on this request."""
+    value = raw.split(b"\r\nHost: ", 1)[1].split(b"\r\n", 1)[0].decode("latin-1")
+    if OLD_HOST_VALUE.fullmatch(value) or not ("://" in value or "/" in value):
+        return False
+    try:
+        urlsplit(value if "://" in value else "//" + value)
+    except ValueError:
+        return True
+    return False
+
+
+def test_the_host_strategy_finds_the_old_urlsplit_crash():
+    """The old strategies missed "Host: [/" in 10,000 examples; this one finds
+    an input that crashed the old Host check within a few hundred."""
+    found = find(
+        requests_with_hosts(),
+        _old_invalid_host_raised,
+        settings=settings(max_examples=2000, database=None, deadline=None),
+    )
+    assert _old_invalid_host_raised(found)
+    check(found)
 
 
 JSON_VALUES = st.recursive(

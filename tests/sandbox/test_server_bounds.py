@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from challenges.sandbox import framing as framing_module
 from challenges.sandbox import server as server_module
 from challenges.sandbox.server import Reply, ServerConfig
 
@@ -197,7 +198,8 @@ def test_a_failure_in_framing_still_gets_the_client_a_500(monkeypatch, caplog):
     def broken(buffer):
         raise ValueError("framing tripped over these bytes")
 
-    monkeypatch.setattr(server_module, "frame_request", broken)
+    # frame_request_safely() turns the failure into a Frame that process() answers with 500.
+    monkeypatch.setattr(framing_module, "frame_request", broken)
     with running_server() as (host, port):
         answer = exchange(port, build("GET", "/books/1"))
     assert answer.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")

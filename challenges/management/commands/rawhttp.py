@@ -58,26 +58,38 @@ class Command(BaseCommand):
     def _print_text(self, outcome):
         if outcome.diagnostics:
             self.stdout.write(self.style.MIGRATE_HEADING("Diagnostics"))
+            # Each root cause, then what follows from it, indented under it.
             for diagnostic in outcome.diagnostics:
-                line = f"  {diagnostic.line}:{diagnostic.column} {diagnostic.severity} [{diagnostic.code}] {diagnostic.message} ({diagnostic.rfc})"
-                style = self.style.ERROR if diagnostic.severity == "error" else self.style.WARNING
-                self.stdout.write(style(line))
+                if diagnostic.caused_by is None:
+                    self._print_diagnostic(diagnostic, "  ")
+                    for follow_on in diagnostic.follow_ons:
+                        self._print_diagnostic(follow_on, "    ↳ ")
         else:
             self.stdout.write(self.style.SUCCESS("No diagnostics: the request is well-formed."))
         for number, exchange in enumerate(outcome.exchanges, start=1):
             self.stdout.write(self.style.MIGRATE_HEADING(f"Response {number}"))
             self.stdout.write(exchange.response.raw.decode("latin-1"), ending="\n")
 
+    def _print_diagnostic(self, diagnostic, indent: str) -> None:
+        line = f"{indent}{diagnostic.line}:{diagnostic.column} {diagnostic.severity} [{diagnostic.code}] {diagnostic.message} ({diagnostic.rfc})"
+        style = self.style.ERROR if diagnostic.severity == "error" else self.style.WARNING
+        self.stdout.write(style(line))
+
 
 DIAGNOSTIC_KEYS = ("code", "line", "column", "severity", "message", "rfc")
+
+
+def _diagnostic_as_json(diagnostic) -> dict:
+    document = {key: getattr(diagnostic, key) for key in DIAGNOSTIC_KEYS}
+    if diagnostic.caused_by is not None:
+        document["caused_by"] = diagnostic.caused_by  # the code of the root it follows from
+    return document
 
 
 def outcome_as_json(outcome) -> dict:
     """Return the documented JSON shape of an outcome (see README, `rawhttp --json`)."""
     return {
-        "diagnostics": [
-            {key: getattr(d, key) for key in DIAGNOSTIC_KEYS} for d in outcome.diagnostics
-        ],
+        "diagnostics": [_diagnostic_as_json(d) for d in outcome.diagnostics],
         "exchanges": [
             {
                 "request": exchange.request.to_dict() if exchange.request else None,
