@@ -31,6 +31,8 @@ def annotated_lines(raw: bytes, diagnostics: list[dict]) -> list[dict]:
     """Split `raw` into lines (by LF, as the linter counts), each with its ending and its diagnostics."""
     by_line: dict[int, list[dict]] = {}
     for diagnostic in diagnostics:
+        if diagnostic.get("caused_by"):
+            continue  # told once, folded under its cause (the root lists it in follow_ons)
         caret = " " * max(0, diagnostic["column"] - 1) + "^"
         by_line.setdefault(diagnostic["line"], []).append({**diagnostic, "caret": caret})
     lines = []

@@ -364,3 +364,17 @@ def test_a_fresh_attempt_in_the_history_says_just_now(client):
     _send(client, challenge)
     body = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
     assert "just now" in body and "0 minutes ago" not in body
+
+
+@pytest.mark.django_db
+def test_a_follow_on_is_shown_once_folded_under_its_cause(client):
+    client.force_login(UserFactory())
+    challenge = ChallengeFactory()
+    raw = "POST /echo HTTP/1.1\nHost: x\nContent-Length: 1\n\n{}"
+    body = _send(client, challenge, raw).content.decode()
+    cause = body.index("content-length-shorter-than-body")
+    folded = body.index("Follows from this")
+    follow_on = body.index("<code>malformed-request-line</code>")
+    assert cause < folded < follow_on
+    # The follow-on appears once on the page: under its cause, not again on its own line.
+    assert body.count("<code>malformed-request-line</code>") == 1

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import xp_award
+from accounts.templatetags.when import ago
 from challenges.models import ChallengeProgress
 from classroom.models import Assignment
 from classroom.selectors import natural_key
 from classroom.services import assignment_create, set_save
-from accounts.templatetags.when import ago
 from quiz.models import Answer, QuizRun
 from tests.factories import (
     ChallengeFactory,
