@@ -60,7 +60,12 @@ class RecordedExchange(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.method or '?'} {self.target or '?'} -> {self.status}"
+        # The path only: an absolute-form target names the learner's key, a credential
+        # that the admin's titles and links must not show to staff.
+        target = self.target
+        if "://" in target:
+            target = "/" + target.split("://", 1)[1].partition("/")[2]
+        return f"{self.method or '?'} {target or '?'} -> {self.status}"
 
     def as_exchange(self):
         """Rebuild the sandbox Exchange this row recorded, so the grader can look at it again."""
