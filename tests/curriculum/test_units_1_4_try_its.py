@@ -7,6 +7,7 @@ status, each named header's value containing the given text, and the body
 containing `body_contains`.
 """
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,21 @@ def test_try_it_gets_the_response_its_lesson_describes(box):
         assert value is not None and str(part) in value, f"{name}: {value!r}"
     if "body_contains" in expect:
         assert expect["body_contains"] in response.body.decode("utf-8"), response.body
+
+
+@cache
+def _slugs(directory: str, key: str) -> set[str]:
+    """Every entry slug in <repo>/<directory>/*.yaml, read as plain YAML."""
+    slugs = set()
+    for path in (UNITS.parents[2] / directory).glob("*.yaml"):
+        slugs |= {entry["slug"] for entry in yaml.safe_load(path.read_text(encoding="utf-8"))[key]}
+    return slugs
+
+
+@pytest.mark.parametrize("path", UNIT_FILES, ids=lambda path: path.stem)
+def test_checkpoint_names_existing_questions_and_challenges(path):
+    checkpoint = yaml.safe_load(path.read_text(encoding="utf-8"))["checkpoint"]
+    questions, challenges = checkpoint["questions"], checkpoint["challenges"]
+    assert 5 <= len(questions) <= 8 and 1 <= len(challenges) <= 3
+    assert set(questions) <= _slugs("quiz/content", "questions")
+    assert set(challenges) <= _slugs("challenges/content", "challenges")
