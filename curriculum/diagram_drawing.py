@@ -15,20 +15,21 @@ HEAD_PARTS = ("start-line", "status-line", "headers", "empty-line")  # lines tha
 
 PAD = 14
 MONO_EM, SANS_EM = 0.6, 0.62
-LAYOUTS = {  # wrap widths in characters, and the narrow layout's target width
+# Wrap widths in characters; `width` is the drawing's target width (a lesson column, a phone).
+LAYOUTS = {
     "wide": {
-        "raw": 64,
-        "label": 34,
+        "raw": 52,
+        "label": 30,
         "msg": 40,
         "note": 30,
         "actor": 16,
         "actor_size": 14,
-        "width": 0,
+        "width": 720,
     },
     "narrow": {
         "raw": 34,
-        "label": 40,
-        "msg": 40,
+        "label": 0,
+        "msg": 0,
         "note": 24,
         "actor": 8,
         "actor_size": 12,
@@ -189,34 +190,51 @@ def _actor_boxes(actors: list[str], conf: dict) -> tuple[list[list[str]], list[f
     return names, widths
 
 
-def _centres(actors, widths, steps, conf, layout) -> list[float]:
-    """x of each lifeline: apart enough for the boxes, and (wide) for each label between its two."""
+def _label_gaps(actors, gaps, steps, chars: int) -> list[float]:
+    """Widen gaps until each label, wrapped at `chars`, fits between its two lifelines."""
+    index = {a: i for i, a in enumerate(actors)}
+    arrows = sorted(
+        (s for s in steps if "text" in s), key=lambda s: abs(index[s["from"]] - index[s["to"]])
+    )
+    gaps = list(gaps)
+    for s in arrows:  # shortest spans first, so a long one only widens what is still too narrow
+        i, j = sorted((index[s["from"]], index[s["to"]]))
+        need = max(map(len, _wrap(s["text"], chars))) * MSG * MONO_EM + 30
+        have = sum(gaps[i:j])
+        if have < need:
+            gaps[i:j] = [g + (need - have) / (j - i) for g in gaps[i:j]]
+    return gaps
+
+
+def _centres(actors, widths, steps, conf, layout) -> tuple[list[float], int]:
+    """x of each lifeline, and the width in characters that wide labels wrap at.
+
+    Narrow: actors spread over the phone's width; labels run from the left lifeline.
+    Wide: labels sit between their lifelines, wrapped narrower until the drawing fits.
+    """
     gaps = [(widths[i] + widths[i + 1]) / 2 + 14 for i in range(len(actors) - 1)]
+    chars = conf["msg"]
     if layout == "narrow":
         room = conf["width"] - 2 * PAD - (widths[0] + widths[-1]) / 2
         gaps = [max(g, room / len(gaps)) for g in gaps]
     else:
-        index = {a: i for i, a in enumerate(actors)}
-        arrows = sorted(
-            (s for s in steps if "text" in s), key=lambda s: abs(index[s["from"]] - index[s["to"]])
-        )
-        for s in arrows:  # shortest spans first, so a long one only widens what is still too narrow
-            i, j = sorted((index[s["from"]], index[s["to"]]))
-            need = max(map(len, _wrap(s["text"], conf["msg"]))) * MSG * MONO_EM + 30
-            have = sum(gaps[i:j])
-            if have < need:
-                gaps[i:j] = [g + (need - have) / (j - i) for g in gaps[i:j]]
+        edges = (widths[0] + widths[-1]) / 2 + 2 * PAD
+        wide = _label_gaps(actors, gaps, steps, chars)
+        while chars > 16 and sum(wide) + edges > conf["width"]:
+            chars -= 4
+            wide = _label_gaps(actors, gaps, steps, chars)
+        gaps = wide
     xs = [PAD + widths[0] / 2]
     for g in gaps:
         xs.append(xs[-1] + g)
-    return xs
+    return xs, chars
 
 
 def sequence_svg(data: dict, prefix: str, layout: str) -> str:
     conf, canvas = LAYOUTS[layout], _Canvas()
     actors, steps = data["actors"], data["messages"]
     names, widths = _actor_boxes(actors, conf)
-    xs = _centres(actors, widths, steps, conf, layout)
+    xs, chars = _centres(actors, widths, steps, conf, layout)
     size = conf["actor_size"]
     box_h = max(len(n) for n in names) * size * 1.3 + 14
     for name, w, x in zip(names, widths, xs, strict=True):
@@ -258,7 +276,7 @@ def sequence_svg(data: dict, prefix: str, layout: str) -> str:
             lines = _wrap(step["text"], int((right - lo - 8) / (MSG * MONO_EM)))
             y += canvas.text("dg-msg", lo + 8, y + MSG, lines, MSG, MONO_EM)
         else:
-            lines = _wrap(step["text"], conf["msg"])
+            lines = _wrap(step["text"], chars)
             y += canvas.text("dg-msg", (lo + hi) / 2, y + MSG, lines, MSG, MONO_EM, anchor="middle")
         y += 6
         arrows.append(("arrow", x1, y, x2 + (-3 if x2 > x1 else 3)))
