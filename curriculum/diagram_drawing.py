@@ -82,6 +82,8 @@ class _Canvas:
             for i, t in enumerate(lines)
         )
         anchor_attr = "" if anchor == "start" else f' text-anchor="{anchor}"'
+        if cls == "dg-raw":  # a raw line's spaces are bytes: two must not collapse into one
+            anchor_attr += ' xml:space="preserve"'
         self.parts.append(
             f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="currentColor"{anchor_attr}>{spans}</text>'
         )
@@ -140,11 +142,11 @@ def message_svg(data: dict, prefix: str, layout: str) -> str:
     rows = [_raw_rows(p, conf["raw"]) for p in data["parts"]]
     raw_w = max(len(r) + 2 for part in rows for r, _, _ in part) * cw + 46
     narrow = layout == "narrow"
-    label_chars = (
-        int(max(raw_w, conf["width"] - 2 * PAD - 20) / (LABEL * SANS_EM))
-        if narrow
-        else conf["label"]
-    )
+    # Labels take the room the lines leave: above them on a phone, beside them (up to 44) when wide.
+    room = conf["width"] - 2 * PAD - (20 if narrow else raw_w + 48)
+    label_chars = int(max(raw_w if narrow else 0, room) / (LABEL * SANS_EM))
+    if not narrow:
+        label_chars = min(44, max(conf["label"], label_chars))
     x_raw = PAD + (24 if narrow else 10)
     y = PAD
     for part, part_rows in zip(data["parts"], rows, strict=True):

@@ -371,3 +371,11 @@ def test_in_chromium_each_diagram_shows_one_layout_with_no_text_outside_it(
     assert drawn_colour == text_colour  # the drawing follows the theme's text colour
     assert (text_colour == "rgb(230, 233, 236)") == (theme == "dark")
     page.close()
+
+
+def test_raw_lines_keep_every_space():
+    data = _changed(REQUEST, ["parts", 1, "lines", 0], "Host:   two  spaces")
+    root = ET.fromstring(diagram_svg(data, "s"))
+    raw = [t for t in root.iter(f"{SVG}text") if t.get("class") == "dg-raw"]
+    assert all(t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve" for t in raw)
+    assert "Host:   two  spaces" in ["".join(t.itertext()) for t in raw]
