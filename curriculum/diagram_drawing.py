@@ -16,6 +16,7 @@ HEAD_PARTS = ("start-line", "status-line", "headers", "empty-line")  # lines tha
 PAD = 14
 MONO_EM, SANS_EM = 0.6, 0.62
 # Wrap widths in characters; `width` is the drawing's target width (a lesson column, a phone).
+# Narrow labels and messages wrap to the room the phone leaves, so they have no fixed width.
 LAYOUTS = {
     "wide": {
         "raw": 52,
@@ -28,8 +29,6 @@ LAYOUTS = {
     },
     "narrow": {
         "raw": 34,
-        "label": 0,
-        "msg": 0,
         "note": 24,
         "actor": 8,
         "actor_size": 12,
@@ -52,10 +51,11 @@ def _chunks(line: str, chars: int) -> list[str]:
 
 
 class _Canvas:
-    """Collects SVG elements and the box that holds them all."""
+    """Collects SVG elements and the box that holds them all; text is drawn over every shape."""
 
     def __init__(self):
-        self.parts: list[str] = []
+        self.shapes: list[str] = []
+        self.texts: list[str] = []
         self.x0, self.y0, self.x1, self.y1 = PAD, PAD, PAD, PAD
 
     def grow(self, x0, y0, x1, y1):
@@ -64,12 +64,14 @@ class _Canvas:
 
     def rect(self, cls, x, y, w, h, fill="none", stroke="currentColor"):
         self.grow(x, y, x + w, y + h)
-        self.parts.append(
+        self.shapes.append(
             f'<rect class="{cls}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="4" fill="{fill}" stroke="{stroke}"/>'
         )
 
     def path(self, cls, d, extra=""):
-        self.parts.append(f'<path class="{cls}" d="{d}" fill="none" stroke="currentColor"{extra}/>')
+        self.shapes.append(
+            f'<path class="{cls}" d="{d}" fill="none" stroke="currentColor"{extra}/>'
+        )
 
     def text(self, cls, x, y, lines, size, em, anchor="start", line_h=None):
         """Draw lines of text whose first baseline is at y; return the height used."""
@@ -84,7 +86,7 @@ class _Canvas:
         anchor_attr = "" if anchor == "start" else f' text-anchor="{anchor}"'
         if cls == "dg-raw":  # a raw line's spaces are bytes: two must not collapse into one
             anchor_attr += ' xml:space="preserve"'
-        self.parts.append(
+        self.texts.append(
             f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="currentColor"{anchor_attr}>{spans}</text>'
         )
         return len(lines) * line_h
@@ -97,7 +99,7 @@ class _Canvas:
             f'viewBox="{x0:.0f} {y0:.0f} {w:.0f} {h:.0f}" width="{w:.0f}" height="{h:.0f}" '
             f'role="img" aria-labelledby="{prefix}-title {prefix}-desc">'
             f'<title id="{prefix}-title">{esc(data["title"])}</title><desc id="{prefix}-desc">{esc(data["alt"])}</desc>'
-            f"{defs}{''.join(self.parts)}</svg>"
+            f"{defs}{''.join(self.shapes)}{''.join(self.texts)}</svg>"
         )
 
 
@@ -119,21 +121,17 @@ def _raw_rows(part: dict, chars: int) -> list[tuple[str, bool, bool]]:
     return rows
 
 
-def _draw_rows(canvas: _Canvas, part: dict, rows, x: float, y: float) -> float:
-    """Draw one part's raw rows from y; return the right edge of the widest."""
-    cw, right = RAW * MONO_EM, x
+def _draw_rows(canvas: _Canvas, part: dict, rows, x: float, y: float) -> None:
+    """Draw one part's raw rows from y, each head line ending in its CR LF tag."""
+    cw = RAW * MONO_EM
     for n, (row, continued, ends) in enumerate(rows):
         base = y + n * LINE_H + 15
         lead = 2 if continued else 0
         if continued:
             canvas.text("dg-wrap", x, base, ["↪"], RAW, MONO_EM)
         canvas.text("dg-raw", x + lead * cw, base, [row], RAW, MONO_EM)
-        end = x + (lead + len(row)) * cw
         if ends and part["part"] in HEAD_PARTS:
-            _crlf(canvas, end + (8 if row else 0), base)
-            end += 46
-        right = max(right, end)
-    return right
+            _crlf(canvas, x + (lead + len(row)) * cw + (8 if row else 0), base)
 
 
 def message_svg(data: dict, prefix: str, layout: str) -> str:
@@ -215,11 +213,12 @@ def _centres(actors, widths, steps, conf, layout) -> tuple[list[float], int]:
     Wide: labels sit between their lifelines, wrapped narrower until the drawing fits.
     """
     gaps = [(widths[i] + widths[i + 1]) / 2 + 14 for i in range(len(actors) - 1)]
-    chars = conf["msg"]
+    chars = 0  # narrow labels wrap to the room right of their left lifeline instead
     if layout == "narrow":
         room = conf["width"] - 2 * PAD - (widths[0] + widths[-1]) / 2
         gaps = [max(g, room / len(gaps)) for g in gaps]
     else:
+        chars = conf["msg"]
         edges = (widths[0] + widths[-1]) / 2 + 2 * PAD
         wide = _label_gaps(actors, gaps, steps, chars)
         while chars > 16 and sum(wide) + edges > conf["width"]:
@@ -232,79 +231,59 @@ def _centres(actors, widths, steps, conf, layout) -> tuple[list[float], int]:
     return xs, chars
 
 
+def _draw_actors(canvas: _Canvas, names, widths, xs, size: float) -> float:
+    """Draw the actors' boxes along the top; return their height."""
+    box_h = max(len(n) for n in names) * size * 1.3 + 14
+    for name, w, x in zip(names, widths, xs, strict=True):
+        canvas.rect("dg-actor", x - w / 2, PAD, w, box_h)
+        top = PAD + (box_h - len(name) * size * 1.3) / 2  # a one-line name sits mid-box
+        line_h = size * 1.3
+        canvas.text("dg-actor-name", x, top + size * 1.05, name, size, SANS_EM, "middle", line_h)
+    return box_h
+
+
+def _draw_note(canvas: _Canvas, text: str, x: float, y: float, conf, left, right) -> float:
+    """A note box centred on its lifeline, kept between the outer actors when it fits."""
+    lines = _wrap(text, conf["note"])
+    w = max(map(len, lines)) * NOTE * SANS_EM + 20
+    x = min(max(x - w / 2, left), right - w) if w <= right - left else x - w / 2
+    h = len(lines) * NOTE * 1.35 + 12
+    canvas.rect("dg-note", x, y, w, h)
+    canvas.text("dg-note-text", x + w / 2, y + 6 + NOTE, lines, NOTE, SANS_EM, anchor="middle")
+    return h + 18
+
+
 def sequence_svg(data: dict, prefix: str, layout: str) -> str:
     conf, canvas = LAYOUTS[layout], _Canvas()
     actors, steps = data["actors"], data["messages"]
     names, widths = _actor_boxes(actors, conf)
     xs, chars = _centres(actors, widths, steps, conf, layout)
-    size = conf["actor_size"]
-    box_h = max(len(n) for n in names) * size * 1.3 + 14
-    for name, w, x in zip(names, widths, xs, strict=True):
-        canvas.rect("dg-actor", x - w / 2, PAD, w, box_h, fill="none")
-        top = (
-            PAD + (box_h - len(name) * size * 1.3) / 2
-        )  # names of one line sit in the middle of a taller box
-        canvas.text(
-            "dg-actor-name",
-            x,
-            top + size * 1.05,
-            name,
-            size,
-            SANS_EM,
-            anchor="middle",
-            line_h=size * 1.3,
-        )
+    box_h = _draw_actors(canvas, names, widths, xs, conf["actor_size"])
     left, right = xs[0] - widths[0] / 2, xs[-1] + widths[-1] / 2
-    at, arrows, y = dict(zip(actors, xs, strict=True)), [], PAD + box_h + 24
+    at, y, marker = dict(zip(actors, xs, strict=True)), PAD + box_h + 24, f"{prefix}-arrow"
     for step in steps:
         if "note" in step:
-            lines = _wrap(step["note"], conf["note"])
-            w = max(map(len, lines)) * NOTE * SANS_EM + 20
-            x = (
-                min(max(at[step["over"]] - w / 2, left), right - w)
-                if w <= right - left
-                else at[step["over"]] - w / 2
-            )
-            h = len(lines) * NOTE * 1.35 + 12
-            arrows.append(("note", x, y, w, h))
-            canvas.text(
-                "dg-note-text", x + w / 2, y + 6 + NOTE, lines, NOTE, SANS_EM, anchor="middle"
-            )
-            y += h + 18
+            y += _draw_note(canvas, step["note"], at[step["over"]], y, conf, left, right)
             continue
         x1, x2 = at[step["from"]], at[step["to"]]
         lo, hi = sorted((x1, x2))
         if layout == "narrow":  # labels start at the left lifeline and may run across others
             lines = _wrap(step["text"], int((right - lo - 8) / (MSG * MONO_EM)))
-            y += canvas.text("dg-msg", lo + 8, y + MSG, lines, MSG, MONO_EM)
+            y += canvas.text("dg-msg", lo + 8, y + MSG, lines, MSG, MONO_EM) + 6
         else:
             lines = _wrap(step["text"], chars)
-            y += canvas.text("dg-msg", (lo + hi) / 2, y + MSG, lines, MSG, MONO_EM, anchor="middle")
-        y += 6
-        arrows.append(("arrow", x1, y, x2 + (-3 if x2 > x1 else 3)))
+            y += canvas.text("dg-msg", (lo + hi) / 2, y + MSG, lines, MSG, MONO_EM, "middle") + 6
+        end = x2 + (-3 if x2 > x1 else 3)  # the arrowhead's tip stops short of the lifeline
+        canvas.path("dg-arrow", f"M{x1:.1f} {y:.1f}H{end:.1f}", f' marker-end="url(#{marker})"')
         y += 24
     bottom = y - 6
     canvas.grow(left, PAD, right, bottom)
     lifelines = "".join(f"M{x:.1f} {PAD + box_h:.1f}V{bottom:.1f}" for x in xs)
-    canvas.parts.insert(
+    canvas.shapes.insert(
         0,
-        f'<path class="dg-lifeline" d="{lifelines}" fill="none" stroke="currentColor" stroke-dasharray="4 4"/>',
+        f'<path class="dg-lifeline" d="{lifelines}" fill="none" '
+        'stroke="currentColor" stroke-dasharray="4 4"/>',
     )
-    marker = f"{prefix}-arrow"
-    drawn = []
-    for item in arrows:
-        if item[0] == "note":
-            _, x, ny, w, h = item
-            drawn.append(
-                f'<rect class="dg-note" x="{x:.1f}" y="{ny:.1f}" width="{w:.1f}" height="{h:.1f}" rx="4" fill="none" stroke="currentColor"/>'
-            )
-            canvas.grow(x, ny, x + w, ny + h)
-        else:
-            _, x1, ay, x2 = item
-            drawn.append(
-                f'<path class="dg-arrow" d="M{x1:.1f} {ay:.1f}H{x2:.1f}" fill="none" stroke="currentColor" marker-end="url(#{marker})"/>'
-            )
-    canvas.parts[1:1] = drawn  # under the labels and note text, above the lifelines
     defs = (
         f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" markerHeight="10" '
         f'markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
