@@ -47,6 +47,8 @@ class DiagramError(ValueError):
 
 def _text(value, field: str, limit: str, *, allow_empty: bool = False) -> str:
     """Return `value` if it is one line of printable text; raise ValueError saying why not."""
+    if isinstance(value, dict):  # `- Host: a` unquoted in YAML is a one-key mapping
+        raise ValueError(f"{field} must be text, not a mapping: put the line in quotes")
     if not isinstance(value, str):
         raise ValueError(f"{field} must be text, not {type(value).__name__}")
     if not allow_empty and not value.strip():

@@ -143,6 +143,10 @@ BAD = [
     (_changed(REQUEST, ["parts", 1, "lines", 1], ""), "parts[1].lines[1] is empty"),
     (_changed(REQUEST, ["parts", 1, "lines"], "Host: a"), "parts[1].lines must be a list, not str"),
     (_changed(REQUEST, ["parts", 1, "label"], 7), "parts[1].label must be text, not int"),
+    (
+        _changed(REQUEST, ["parts", 1, "lines", 0], {"Host": "a"}),
+        "parts[1].lines[0] must be text, not a mapping: put the line in quotes",
+    ),
     (_changed(REQUEST, ["parts", 3, "label"], "x" * 121), "parts[3].label is 121 characters long"),
     (
         _changed(REQUEST, ["parts", 2], REQUEST["parts"][3]),
