@@ -14,7 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from challenges.content_schema import load_challenge_bank
+from challenges.loader import CONTENT_DIR as CHALLENGES_DIR
 from challenges.sandbox import fresh_state, process
+from quiz.loader import CONTENT_DIR as QUIZ_DIR
+from quiz.questions import load_question_bank
 
 UNITS_DIR = Path(__file__).resolve().parents[2] / "curriculum" / "content" / "units"
 UNIT_FILES = sorted(
@@ -61,3 +65,18 @@ def test_unit_has_two_or_more_try_its_each_with_a_unique_slug(path):
     slugs = [block["try"]["slug"] for block in unit["lesson"] if "try" in block]
     assert len(slugs) >= 2
     assert len(set(slugs)) == len(slugs)
+
+
+QUESTION_TYPES = {question["slug"]: question["type"] for question in load_question_bank(QUIZ_DIR)[1]}
+QUESTION_SLUGS = set(QUESTION_TYPES)
+CHALLENGE_SLUGS = {challenge["slug"] for challenge in load_challenge_bank(CHALLENGES_DIR)[1]}
+
+
+@pytest.mark.parametrize("path", UNIT_FILES, ids=lambda path: path.stem)
+def test_checkpoint_draws_on_items_that_exist(path):
+    checkpoint = yaml.safe_load(path.read_text(encoding="utf-8"))["checkpoint"]
+    questions, challenges = checkpoint["questions"], checkpoint["challenges"]
+    assert 5 <= len(questions) <= 8 and 1 <= len(challenges) <= 3
+    assert [slug for slug in questions if slug not in QUESTION_SLUGS] == []
+    assert [slug for slug in challenges if slug not in CHALLENGE_SLUGS] == []
+    assert len({QUESTION_TYPES[slug] for slug in questions}) >= 4, "mix the question types"

@@ -20,6 +20,8 @@ TOPICS = [
     "negotiation",
     "redirects",
     "auth",
+    "cookies",
+    "protocol",
 ]
 TYPES = {"single", "multi", "truefalse", "typed", "spot_line", "match"}
 
@@ -54,7 +56,7 @@ def ids(questions):
     return [q["slug"] for q in questions]
 
 
-def test_bank_has_the_nine_topics_in_order():
+def test_bank_has_the_eleven_topics_in_order():
     assert [t["slug"] for t in TOPIC_LIST] == TOPICS
     assert [t["order"] for t in TOPIC_LIST] == sorted(t["order"] for t in TOPIC_LIST)
 
