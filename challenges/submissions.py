@@ -25,6 +25,7 @@ from challenges.models import (
 from challenges.sandbox import LIMITS, Outcome
 from challenges.sandbox.grading import CheckResult, grade_step
 from challenges.services import sandbox_send, sandbox_state_for
+from curriculum.services import unit_progress_note_solve
 
 SUBMISSIONS_PER_MINUTE = 20
 METHODS_TOPIC = "methods"
@@ -220,6 +221,8 @@ def _solve(progress: ChallengeProgress) -> tuple[bool, int]:
             ChallengeSolve.objects.create(user=progress.user, challenge=challenge, points=points)
     except IntegrityError:
         return False, 0
+    # The path's unit may be complete now (its last challenge, or its checkpoint earlier).
+    unit_progress_note_solve(user=progress.user, challenge_slug=challenge.slug)
     if points and xp_award(user=progress.user, source=challenge.xp_source, points=points):
         return True, points
     return True, 0

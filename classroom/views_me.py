@@ -14,6 +14,7 @@ from challenges.selectors import challenge_board
 from classroom.activity import recent_activity
 from classroom.charts import bar_chart
 from classroom.selectors import assignments_for
+from curriculum.selectors import continue_point
 from quiz.models import Answer
 from quiz.selectors import topic_masteries
 
@@ -33,6 +34,7 @@ def dashboard(request):
         "assignments": assignments_for(user, due_soon_only=True)[:5],
         "chart": bar_chart(days),
         "xp_30_days": sum(points for _, points in days),
+        "continue_point": continue_point(user),
     }
     return render(request, "classroom/dashboard.html", context)
 

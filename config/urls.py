@@ -9,6 +9,7 @@ urlpatterns = [
     path("dashboard/", views_me.dashboard, name="dashboard"),
     path("me/data.json", views_me.my_data, name="my_data"),
     path("accounts/", include("accounts.urls")),
+    path("learn/", include("curriculum.urls")),
     path("quiz/", include("quiz.urls")),
     path("challenges/", include("challenges.urls")),
     path("groups/", include("classroom.urls")),

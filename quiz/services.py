@@ -8,11 +8,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import activity_record, badge_award, xp_award
-from curriculum.models import Topic
+from curriculum.models import Topic, Unit
+from curriculum.selectors import active_units, unit_standing
+from curriculum.services import unit_checkpoint_record, unit_placement_record
 from quiz.models import Answer, Question, QuestionProgress, QuizRun
 from quiz.questions import score_answer
 
 RUN_SIZE = 10
+PLACEMENT_SIZE = 12
 PERFECT_RUN_BONUS = 25
 PASSES_TO_LEAVE_PRACTICE = 3
 CENTURY = 100
@@ -68,6 +71,52 @@ def _questions_for_run(*, user, kind, topic, rng) -> list[Question]:
         active = active.filter(topic=topic)
     pool = list(active)
     return rng.sample(pool, min(RUN_SIZE, len(pool)))
+
+
+def quiz_checkpoint_start(*, user: User, unit: Unit, rng: random.Random | None = None) -> QuizRun:
+    """Resume or start the unit's checkpoint: all its questions, shuffled.
+
+    Raises QuizError when the unit is locked or has no active questions.
+    """
+    if not unit_standing(user, unit).unlocked:
+        raise QuizError(
+            f"The checkpoint of unit {unit.number} opens when you complete the unit before it."
+        )
+    questions = list(Question.objects.filter(is_active=True, slug__in=unit.checkpoint_questions))
+    return _path_run(user, QuizRun.Kind.CHECKPOINT, unit, questions, rng or random.Random())
+
+
+def quiz_placement_start(*, user: User, unit: Unit, rng: random.Random | None = None) -> QuizRun:
+    """Resume or start a placement check that skips to `unit`: questions from the units before it.
+
+    Each earlier unit gives an equal share of PLACEMENT_SIZE (at least one), so
+    every skipped unit is tested. Raises QuizError when `unit` is already open.
+    """
+    if unit_standing(user, unit).unlocked:
+        raise QuizError(f"Unit {unit.number} is already open to you: no check needed.")
+    rng = rng or random.Random()
+    earlier = [other for other in active_units() if other.number < unit.number]
+    share = max(1, PLACEMENT_SIZE // max(1, len(earlier)))
+    questions = []
+    for other in earlier:
+        pool = list(Question.objects.filter(is_active=True, slug__in=other.checkpoint_questions))
+        questions += rng.sample(pool, min(share, len(pool)))
+    return _path_run(user, QuizRun.Kind.PLACEMENT, unit, questions[:PLACEMENT_SIZE], rng)
+
+
+def _path_run(user, kind, unit, questions, rng) -> QuizRun:
+    unfinished = QuizRun.objects.filter(
+        user=user, kind=kind, unit=unit, finished_at__isnull=True
+    ).first()
+    if unfinished is not None:
+        return unfinished
+    if not questions:
+        raise QuizError("This unit has no checkpoint questions yet.")
+    rng.shuffle(questions)
+    layout = {str(question.pk): _shuffled_layout(question, rng) for question in questions}
+    return QuizRun.objects.create(
+        user=user, kind=kind, unit=unit, question_ids=[q.pk for q in questions], layout=layout
+    )
 
 
 def _shuffled_layout(question: Question, rng: random.Random) -> list[int]:
@@ -168,9 +217,21 @@ def _progress_update(*, run: QuizRun, question: Question, correct: bool) -> None
 def _run_finish(run: QuizRun) -> None:
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
+    _path_record(run)
     if run.size == RUN_SIZE and not run.answers.filter(correct=False).exists():
         # One bonus per topic per day, so replaying a mastered topic can't farm XP.
         day = timezone.localdate(run.finished_at, run.user.zone).isoformat()
         scope = run.topic.slug if run.topic else run.kind
         xp_award(user=run.user, source=f"quiz-perfect:{scope}:{day}", points=PERFECT_RUN_BONUS)
         badge_award(user=run.user, badge="perfect-run")
+
+
+def _path_record(run: QuizRun) -> None:
+    """Tell the path how a checkpoint or placement run went (the share of answers fully right)."""
+    if run.unit is None or run.kind not in (QuizRun.Kind.CHECKPOINT, QuizRun.Kind.PLACEMENT):
+        return
+    score = run.answers.filter(correct=True).count() / run.size
+    if run.kind == QuizRun.Kind.CHECKPOINT:
+        unit_checkpoint_record(user=run.user, unit=run.unit, score=score)
+    else:
+        unit_placement_record(user=run.user, unit=run.unit, score=score)

@@ -7,17 +7,26 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.ratelimit import rate_limited
-from curriculum.models import Topic
+from curriculum.models import Topic, Unit
 from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
 from quiz.selectors import practice_due_count, practice_queue_count, topic_masteries
-from quiz.services import QuizError, quiz_answer_submit, quiz_run_start
+from quiz.presenters_path import path_outcome
+from quiz.services import (
+    QuizError,
+    quiz_answer_submit,
+    quiz_checkpoint_start,
+    quiz_placement_start,
+    quiz_run_start,
+)
 
 
 def _run_for_user(user, run_id: int) -> QuizRun:
     """Return the learner's own run; anyone else's id is a 404."""
-    return get_object_or_404(QuizRun.objects.select_related("topic"), pk=run_id, user=user)
+    return get_object_or_404(
+        QuizRun.objects.select_related("topic", "unit"), pk=run_id, user=user
+    )
 
 
 @require_GET
@@ -35,7 +44,10 @@ def index(request):
 @require_POST
 @login_required
 def start(request):
-    """Start (or resume) a run: `topic` is a topic slug, `mixed` or `practice`."""
+    """Start (or resume) a run: `topic` is a topic slug, `mixed` or `practice`;
+    `unit` is a unit slug (its checkpoint), `placement` the unit slug to skip to."""
+    if "unit" in request.POST or "placement" in request.POST:
+        return _start_path_run(request)
     choice = request.POST.get("topic", "")
     kind, topic = QuizRun.Kind.TOPIC, None
     if choice in (QuizRun.Kind.MIXED, QuizRun.Kind.PRACTICE):
@@ -50,6 +62,28 @@ def start(request):
     except QuizError as error:
         messages.warning(request, str(error))
         return redirect("quiz:index")
+    return _to_run(request, run)
+
+
+def _start_path_run(request):
+    """A checkpoint (`unit`) or placement check (`placement`); refusals go back to the unit or path."""
+    placement = "placement" in request.POST
+    slug = request.POST.get("placement" if placement else "unit", "")
+    unit = Unit.objects.filter(slug=slug, is_active=True).first()
+    if unit is None:
+        messages.error(request, "There is no such unit. Pick one from the path.")
+        return redirect("curriculum:path")
+    starter = quiz_placement_start if placement else quiz_checkpoint_start
+    try:
+        run = starter(user=request.user, unit=unit)
+    except QuizError as error:
+        messages.warning(request, str(error))
+        back = ("curriculum:path",) if placement else ("curriculum:unit", unit.slug)
+        return redirect(*back)
+    return _to_run(request, run)
+
+
+def _to_run(request, run):
     url = reverse("quiz:run", args=[run.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -83,6 +117,7 @@ def _summary(run: QuizRun, answers) -> dict:
         "total": run.size,
         "reviews": [answer_review(run, answer) for answer in answers],
         "xp": run_xp(run, answers),
+        "path": path_outcome(run, right),
     }
 
 

@@ -166,3 +166,34 @@ def group_with(owner=None, *, instructors=(), members=()):
     for user in members:
         Membership.objects.create(group=group, user=user, role=Membership.Role.MEMBER)
     return group
+
+
+# --- Curriculum: units and lessons of the path (added for the path, issue 12) ---
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """An active unit with a one-paragraph lesson; pass checkpoint_questions/_challenges as slugs."""
+
+    class Meta:
+        model = "curriculum.Unit"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"unit-{n}")
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.LazyAttribute(lambda u: u.slug.replace("-", " ").title())
+    summary = "Do one thing with HTTP."
+    topic = factory.SubFactory(TopicFactory)
+    checkpoint_questions = factory.LazyFunction(list)
+    checkpoint_challenges = factory.LazyFunction(list)
+    lesson = factory.RelatedFactory("tests.factories.LessonFactory", factory_related_name="unit")
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "curriculum.Lesson"
+
+    unit = factory.SubFactory(UnitFactory, lesson=None)
+    blocks = factory.LazyFunction(
+        lambda: [{"text": "A GET asks for a resource and changes nothing (RFC 9110 §9.3.1)."}]
+    )
+    words = 12
