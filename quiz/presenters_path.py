@@ -39,5 +39,7 @@ def path_outcome(run: QuizRun, right: int) -> dict | None:
     else:
         result["outcome"] = "complete" if complete else "challenges"
     if standing:
-        result["challenges_left"] = [s for s in standing.steps if s.kind == "challenge" and not s.done]
+        result["challenges_left"] = [
+            s for s in standing.steps if s.kind == "challenge" and not s.done
+        ]
     return result

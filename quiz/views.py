@@ -11,8 +11,8 @@ from curriculum.models import Topic, Unit
 from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
-from quiz.selectors import practice_due_count, practice_queue_count, topic_masteries
 from quiz.presenters_path import path_outcome
+from quiz.selectors import practice_due_count, practice_queue_count, topic_masteries
 from quiz.services import (
     QuizError,
     quiz_answer_submit,
@@ -24,9 +24,7 @@ from quiz.services import (
 
 def _run_for_user(user, run_id: int) -> QuizRun:
     """Return the learner's own run; anyone else's id is a 404."""
-    return get_object_or_404(
-        QuizRun.objects.select_related("topic", "unit"), pk=run_id, user=user
-    )
+    return get_object_or_404(QuizRun.objects.select_related("topic", "unit"), pk=run_id, user=user)
 
 
 @require_GET
