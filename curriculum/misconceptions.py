@@ -99,9 +99,10 @@ def load_misconceptions(path, known_codes) -> list[dict]:
     return loaded
 
 
-def known_slugs(path=DEFAULT_PATH) -> frozenset[str]:
-    """The slugs of the vocabulary at `path`, read again only when the file changes."""
-    path = Path(path)
+def known_slugs(path=None) -> frozenset[str]:
+    """The slugs of the vocabulary at `path` (by default DEFAULT_PATH), read
+    again only when the file changes."""
+    path = Path(path or DEFAULT_PATH)
     try:
         modified = path.stat().st_mtime_ns
     except OSError as exc:
