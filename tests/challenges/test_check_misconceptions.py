@@ -5,6 +5,7 @@ import textwrap
 import pytest
 
 from challenges.content_schema import ContentError, load_challenge_file
+from challenges.misconception_links import linked_misconceptions, revealed_by_results
 from challenges.sandbox.engine import process
 from challenges.sandbox.grading import grade_step
 from challenges.sandbox.state import fresh_state
@@ -84,3 +85,53 @@ def test_a_bad_link_names_the_file_and_the_check(tmp_path, link, problem):
 
     assert str(caught.value).startswith(f"{path}: challenge #1 (find-the-host), step 1, check 1: ")
     assert problem in str(caught.value)
+
+
+# --- Which results reveal what (challenges.misconception_links) ----------------------
+
+LINKED = [
+    {"check": "request_header_present", "name": "Host", "misconception": "host-is-optional"},
+    {"check": "no_errors", "misconception": "bare-lf-is-fine"},
+    {"check": "response_status", "is": 200},
+]
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "revealed"),
+    [
+        (b"GET /books/2 HTTP/1.1\r\nHost: sandbox.localhost\r\n\r\n", []),
+        (b"GET /books/2 HTTP/1.0\r\n\r\n", ["host-is-optional"]),  # 1.0 needs no Host: it is read
+        # Unreadable: the request checks were not run, so they reveal nothing; no_errors did run.
+        (b"GET /books/2 HTTP/1.1\r\n\r\n", ["bare-lf-is-fine"]),
+    ],
+)
+def test_failed_linked_checks_reveal_their_misconceptions(request_bytes, revealed):
+    outcome = process(request_bytes, fresh_state())
+    results = grade_step(LINKED, outcome.exchanges, outcome.state)
+
+    assert revealed_by_results(LINKED, results) == revealed
+    stored = [{"check": r.check, "passed": r.passed, "message": r.message} for r in results]
+    assert revealed_by_results(LINKED, stored) == revealed
+
+
+def test_linked_misconceptions_lists_each_once_over_all_steps():
+    steps = [{"name": "a", "checks": LINKED}, {"name": "b", "checks": LINKED[:1]}]
+
+    assert linked_misconceptions(steps) == ["host-is-optional", "bare-lf-is-fine"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "revealed"),
+    [
+        (b"GET /books/2 HTTP/1.0\r\n\r\n", []),  # the starter, as the editor sends it
+        (b"GET /books/2 HTTP/1.0\n\n", []),
+        ("GET /books/2 HTTP/1.0\n\n", []),
+        (b"GET /books/2 HTTP/1.0\r\nAccept: */*\r\n\r\n", ["host-is-optional"]),
+    ],
+)
+def test_the_unchanged_starter_reveals_nothing(sent, revealed):
+    starter = "GET /books/2 HTTP/1.0\n\n"
+    outcome = process(sent if isinstance(sent, bytes) else sent.encode(), fresh_state())
+    results = grade_step(LINKED[:1], outcome.exchanges, outcome.state)
+
+    assert revealed_by_results(LINKED[:1], results, sent=sent, starter=starter) == revealed
