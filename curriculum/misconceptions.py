@@ -23,6 +23,7 @@ __all__ = [
     "known_slugs",
     "link_problem",
     "load_misconceptions",
+    "revealed_by_diagnostics",
 ]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "content" / "misconceptions.yaml"
@@ -125,6 +126,16 @@ def link_problem(value, slugs) -> str | None:
             f"(curriculum/content/{DEFAULT_PATH.name})"
         )
     return None
+
+
+def revealed_by_diagnostics(vocabulary: list[dict], codes) -> list[str]:
+    """The misconceptions whose `diagnostics` include one of `codes`, once each, in vocabulary order.
+
+    Pass the codes of root diagnostics only: a follow-on (one with `caused_by`)
+    happened because of another mistake and says nothing of its own.
+    """
+    codes = set(codes)
+    return [entry["slug"] for entry in vocabulary if codes.intersection(entry["diagnostics"])]
 
 
 def _read(path):

@@ -13,6 +13,7 @@ from curriculum.misconceptions import (
     known_slugs,
     link_problem,
     load_misconceptions,
+    revealed_by_diagnostics,
 )
 
 # The vocabulary every engineer of issue 12 writes content against.
@@ -233,3 +234,14 @@ def test_link_problem_says_why_a_link_is_not_a_known_slug(value, problem):
     found = link_problem(value, {"put-not-idempotent"})
 
     assert found is None if problem is None else problem in found
+
+
+def test_diagnostic_codes_reveal_the_misconceptions_that_list_them():
+    vocabulary = load_misconceptions(DEFAULT_PATH, DIAGNOSTIC_CODES)
+
+    assert revealed_by_diagnostics(vocabulary, ["bare-lf", "missing-host", "bare-lf"]) == [
+        "bare-lf-is-fine",
+        "host-is-optional",
+    ]
+    assert revealed_by_diagnostics(vocabulary, ["unknown-method"]) == []
+    assert revealed_by_diagnostics(vocabulary, []) == []
