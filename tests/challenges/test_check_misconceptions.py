@@ -11,7 +11,7 @@ from challenges.sandbox.grading import grade_step
 from challenges.sandbox.state import fresh_state
 
 TEMPLATE = """
-topic: {{slug: anatomy, title: Anatomy, summary: Parts., order: 1}}
+topic: anatomy
 challenges:
   - slug: find-the-host
     title: Find the host
