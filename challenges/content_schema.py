@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from challenges.sandbox.diagnostics import DIAGNOSTIC_CODES
 from challenges.sandbox.grading import check_problem
 from curriculum import misconceptions
 
@@ -48,6 +49,7 @@ def load_challenge_bank(directory) -> tuple[list[str], list[dict]]:
     directory = Path(directory)
     if not directory.is_dir():
         raise ContentError(directory, "directory", "does not exist")
+    _check_vocabulary_codes()
     topics, challenges, owners = [], [], {}
     for path in sorted(directory.glob("*.yaml")):
         topic, entries = load_challenge_file(path)
@@ -179,6 +181,18 @@ def _without_link(spec):
     if isinstance(spec, dict) and "misconception" in spec:
         return {key: value for key, value in spec.items() if key != "misconception"}
     return spec
+
+
+def _check_vocabulary_codes():
+    """The misconception vocabulary's diagnostic codes must be the sandbox's own.
+
+    curriculum cannot import the sandbox to check them, so the challenge bank,
+    which loads with every deploy, does.
+    """
+    try:
+        misconceptions.load_misconceptions(misconceptions.DEFAULT_PATH, DIAGNOSTIC_CODES)
+    except misconceptions.ContentError as exc:
+        raise ContentError(exc.path, exc.entry, exc.problem) from exc
 
 
 def _misconception_problem(spec) -> str | None:

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from challenges.content_schema import ContentError, load_challenge_file
+from challenges.content_schema import ContentError, load_challenge_bank, load_challenge_file
 from challenges.misconception_links import linked_misconceptions, revealed_by_results
 from challenges.sandbox.engine import process
 from challenges.sandbox.grading import grade_step
@@ -135,3 +135,26 @@ def test_the_unchanged_starter_reveals_nothing(sent, revealed):
     results = grade_step(LINKED[:1], outcome.exchanges, outcome.state)
 
     assert revealed_by_results(LINKED[:1], results, sent=sent, starter=starter) == revealed
+
+
+def test_the_bank_refuses_a_vocabulary_naming_a_code_the_sandbox_lacks(tmp_path, monkeypatch):
+    (tmp_path / "curriculum").mkdir()
+    vocabulary = tmp_path / "curriculum" / "misconceptions.yaml"
+    vocabulary.write_text(
+        "misconceptions:\n"
+        "  - slug: host-is-optional\n"
+        "    belief: Host is optional.\n"
+        "    correction: It is not. A server answers 400 without it.\n"
+        "    reference: RFC 9112 §3.2\n"
+        "    diagnostics: [no-host-at-all]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("curriculum.misconceptions.DEFAULT_PATH", vocabulary)
+    challenge_file(tmp_path)
+
+    with pytest.raises(ContentError) as caught:
+        load_challenge_bank(tmp_path)
+
+    assert str(caught.value) == (
+        f"{vocabulary}: misconception #1 (host-is-optional): unknown diagnostic code 'no-host-at-all'"
+    )
