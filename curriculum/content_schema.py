@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from curriculum.diagrams import DiagramError, diagram_validate
+
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CITATION_RE = re.compile(r"RFC \d{3,5} §\d+(?:\.\d+)*")
 UNIT_FILE_RE = re.compile(r"(\d\d)-([a-z0-9-]+)")
@@ -18,7 +20,6 @@ _TOPIC_FIELDS = ("slug", "title", "summary", "order")
 _UNIT_FIELDS = ("slug", "number", "title", "topic", "summary")
 _TRY_FIELDS = ("slug", "intro", "request", "expect")
 _EXPECT_FIELDS = ("status", "headers", "body_contains")
-_DIAGRAM_KINDS = ("message", "sequence")
 _QUESTIONS_PER_CHECKPOINT = (5, 8)
 _CHALLENGES_PER_CHECKPOINT = (1, 3)
 
@@ -170,13 +171,10 @@ def _try_it(path, entry, raw) -> dict:
 
 
 def _diagram(path, entry, raw) -> dict:
-    if not isinstance(raw, dict) or raw.get("kind") not in _DIAGRAM_KINDS:
-        raise ContentError(
-            path, entry, f"a diagram's kind must be one of {', '.join(_DIAGRAM_KINDS)}"
-        )
-    for name in ("title", "alt"):
-        _text(path, entry, raw.get(name), f"diagram {name}")
-    return raw
+    try:
+        return diagram_validate(raw, entry)
+    except DiagramError as error:
+        raise ContentError(path, error.where, error.problem) from error
 
 
 def _checkpoint(path, raw) -> tuple[list[str], list[str]]:

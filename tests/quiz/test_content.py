@@ -22,6 +22,8 @@ TOPICS = [
     "negotiation",
     "redirects",
     "auth",
+    "cookies",
+    "protocol",
 ]
 TYPES = {"single", "multi", "truefalse", "typed", "spot_line", "match"}
 
