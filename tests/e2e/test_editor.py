@@ -77,7 +77,9 @@ def test_a_diagnostic_is_marked_at_its_line_and_column_and_told_on_hover_and_foc
 
 def test_the_marks_follow_a_byte_column_past_multibyte_characters(page):
     _open(page)
-    _set_text(page, "GET /caf\u00e9 HTTP/1.1\nHost: sandbox.localhost\nX-Note: \u00e9t\u00e9 : x\n\n")
+    _set_text(
+        page, "GET /caf\u00e9 HTTP/1.1\nHost: sandbox.localhost\nX-Note: \u00e9t\u00e9 : x\n\n"
+    )
     page.keyboard.press("Control+Enter")
     page.locator("#result .annotated").wait_for()
     diagnostics = page.locator("#result").get_attribute("data-diagnostics")
@@ -233,17 +235,23 @@ def test_without_javascript_the_textarea_sends_and_the_result_page_comes_back(br
         page.get_by_role("button", name="Log in").click()
         page.goto(f"/challenges/{challenge.slug}/")
         expect(page.get_by_role("button", name="Show CR, LF and spaces")).to_be_hidden()
-        page.get_by_label("Your raw request").fill("GET /books/1 HTTP/1.1\nHost: sandbox.localhost\n\n")
+        page.get_by_label("Your raw request").fill(
+            "GET /books/1 HTTP/1.1\nHost: sandbox.localhost\n\n"
+        )
         page.get_by_role("button", name="Send request").click()
         page.wait_for_url(f"**/challenges/{challenge.slug}/send/")
         expect(page.locator(".raw-response").first).to_contain_text("HTTP/1.1 200 OK")
-        assert _last_raw_request(user) == b"GET /books/1 HTTP/1.1\r\nHost: sandbox.localhost\r\n\r\n"
+        assert (
+            _last_raw_request(user) == b"GET /books/1 HTTP/1.1\r\nHost: sandbox.localhost\r\n\r\n"
+        )
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_nothing_serious_on_the_editor_with_marks_and_markers(browser, live_server, scheme):
+def test_axe_finds_nothing_serious_on_the_editor_with_marks_and_markers(
+    browser, live_server, scheme
+):
     challenge = ChallengeFactory()
     context = browser.new_context(base_url=live_server.url, color_scheme=scheme)
     context.add_init_script(path=str(AXE))

@@ -50,14 +50,31 @@ function insertSpaces(view) {
 // over a selection that spans lines. Chromium then splits or merges lines itself
 // and adds style attributes, which the CSP blocks. CodeMirror inserts them
 // instead, byte for byte (its only line separator is LF, so CRs stay).
+// The selection the input applies to is the DOM's: CodeMirror reads a new DOM
+// selection on the next selectionchange event, which may not have run yet.
+function domSelection(view) {
+  const selection = document.getSelection();
+  if (selection && selection.rangeCount && view.contentDOM.contains(selection.anchorNode)) {
+    const anchor = view.posAtDOM(selection.anchorNode, selection.anchorOffset);
+    const head = view.posAtDOM(selection.focusNode, selection.focusOffset);
+    return { from: Math.min(anchor, head), to: Math.max(anchor, head) };
+  }
+  return view.state.selection.main;
+}
+
 const wholeInput = EditorView.domEventHandlers({
   beforeinput(event, view) {
     if (event.inputType !== "insertText" || event.data == null) return false;
-    const range = view.state.selection.main;
-    const spansLines = view.state.doc.lineAt(range.from).number !== view.state.doc.lineAt(range.to).number;
-    if (!/[\r\n]/.test(event.data) && !spansLines) return false;
+    const { from, to } = domSelection(view);
+    const doc = view.state.doc;
+    if (!/[\r\n]/.test(event.data) && doc.lineAt(from).number === doc.lineAt(to).number) return false;
     event.preventDefault();
-    view.dispatch(view.state.replaceSelection(event.data), { scrollIntoView: true, userEvent: "input.type" });
+    view.dispatch({
+      changes: { from, to, insert: event.data },
+      selection: { anchor: from + event.data.length },
+      scrollIntoView: true,
+      userEvent: "input.type",
+    });
     return true;
   },
 });
