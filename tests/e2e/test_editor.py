@@ -99,18 +99,19 @@ def test_the_toggle_shows_cr_lf_and_trailing_whitespace(page):
 
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
-    expect(page.locator(".cm-ending-crlf")).to_have_count(3)  # bare LFs, sent as CRLF
-    expect(page.locator(".cm-ending-lf")).to_have_count(1)  # after the typed CR
+    endings = page.locator(".request-editor .cm-ending")
+    expect(endings).to_have_text(["CRLF", "CRLF", "CR", "LF", "CRLF"])  # the LF after the typed CR
+    expect(page.locator(".cm-ending-lf")).to_have_count(0)  # no bare LF goes out
     expect(page.locator(".cm-trailingSpace")).to_have_count(1)
     assert page.locator(".cm-trailingSpace").inner_text() == "  "
 
     page.get_by_label("Send line endings as I typed them").check()
-    expect(page.locator(".cm-ending-lf")).to_have_count(4)
-    expect(page.locator(".cm-ending-crlf")).to_have_count(0)
+    expect(endings).to_have_text(["LF", "LF", "CR", "LF", "LF"])
+    expect(page.locator(".cm-ending-lf")).to_have_count(3)  # the bare ones
 
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "false")
-    expect(page.locator(".cm-ending-lf")).to_have_count(0)
+    expect(endings).to_have_text(["CR"])
 
 
 @pytest.mark.parametrize(
@@ -275,3 +276,46 @@ def test_axe_finds_nothing_serious_on_the_editor_with_marks_and_markers(
         assert violations == []
     finally:
         context.close()
+
+
+ADD_SECOND_EDITOR = """async () => {
+  // A second editor as htmx would insert it: the page's own server-rendered form,
+  // its ids prefixed anew, with its own result target carrying one diagnostic.
+  const html = await (await fetch(location.href)).text();
+  const form = new DOMParser().parseFromString(html, "text/html").querySelector("#send-form");
+  form.id = "second-form";
+  form.removeAttribute("hx-post");
+  form.innerHTML = form.innerHTML
+    .replaceAll("challenge-request", "second-request")
+    .replaceAll("send-indicator", "second-indicator");
+  form.querySelector("[data-request-editor]").dataset.resultTarget = "#second-result";
+  const result = document.createElement("section");
+  result.id = "second-result";
+  result.dataset.diagnostics = JSON.stringify([
+    {line: 1, column: 5, severity: "warning", code: "x", message: "Second editor's own.", rfc: "", fix: null},
+  ]);
+  const box = document.createElement("div");
+  box.append(form, result);
+  document.querySelector("main").append(box);
+  box.dispatchEvent(new CustomEvent("htmx:load", {bubbles: true, detail: {elt: box}}));
+}"""
+
+
+def test_two_editors_on_one_page_keep_their_own_text_marks_and_ids(page):
+    _open(page)
+    page.evaluate(ADD_SECOND_EDITOR)
+    second = page.locator("#second-form .cm-content")
+    expect(second).to_be_visible()
+    expect(page.locator("#second-form .cm-lintRange-warning")).to_have_count(1)
+    expect(page.locator("#send-form .cm-lintRange")).to_have_count(0)
+    assert page.locator("#second-form .cm-lintRange-warning").evaluate(MARK_START) == [1, 5]
+
+    second.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("HEAD /")
+    assert page.locator("#second-form [data-raw-b64]").input_value() == "SEVBRCAv"  # "HEAD /"
+    first = page.locator("#send-form [data-raw-b64]").input_value()
+    assert first and first != "SEVBRCAv"
+    expect(page.get_by_role("textbox", name=re.compile("^Your raw request"))).to_have_count(2)
+    ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map((el) => el.id)")
+    assert sorted(set(i for i in ids if ids.count(i) > 1)) == []

@@ -45,18 +45,24 @@ export const visibleCR = highlightSpecialChars({
   },
 });
 
+// kind: "crlf" (a bare LF the server sends as CRLF), "lf" (a bare LF sent as
+// typed), or "cr-lf" (the LF after a CR the learner typed: together a CRLF).
+const ENDINGS = {
+  crlf: ["CRLF", "Sent as CR LF", "cm-ending-crlf"],
+  lf: ["LF", "Sent as a bare LF, with no CR before it", "cm-ending-lf"],
+  "cr-lf": ["LF", "The LF after the CR: together a CRLF", "cm-ending-crlf"],
+};
+
 class EndingWidget extends WidgetType {
-  constructor(crlf) {
+  constructor(kind) {
     super();
-    this.crlf = crlf;
+    this.kind = kind;
   }
   eq(other) {
-    return other.crlf === this.crlf;
+    return other.kind === this.kind;
   }
   toDOM() {
-    return this.crlf
-      ? pill("CRLF", "Sent as CR LF", "cm-ending-crlf")
-      : pill("LF", "Sent as a bare LF", "cm-ending-lf");
+    return pill(...ENDINGS[this.kind]);
   }
   ignoreEvent() {
     return false;
@@ -73,8 +79,8 @@ function endings(view) {
       const line = doc.lineAt(pos);
       if (line.number < doc.lines) {
         // A line already ending in CR shows that CR itself, then the LF.
-        const crlf = mode === "crlf" && !line.text.endsWith("\r");
-        widgets.push(Decoration.widget({ widget: new EndingWidget(crlf), side: 1 }).range(line.to));
+        const kind = line.text.endsWith("\r") ? "cr-lf" : mode === "crlf" ? "crlf" : "lf";
+        widgets.push(Decoration.widget({ widget: new EndingWidget(kind), side: 1 }).range(line.to));
       }
       pos = line.to + 1;
     }
