@@ -88,7 +88,7 @@ function enhance(root) {
   if (root.dataset.enhanced) return;
   const form = root.closest("form");
   const textarea = root.querySelector("textarea");
-  const hidden = form.querySelector("[data-raw-b64]");
+  const hidden = root.querySelector("[data-raw-b64]") || form.querySelector("[data-raw-b64]");
   const label = root.querySelector("label[for]");
   const sync = (text) => {
     textarea.value = text;
