@@ -31,6 +31,11 @@ class User(AbstractUser):
     sandbox_key = models.CharField(
         max_length=16, unique=True, default=new_sandbox_key, editable=False
     )
+    daily_goal_xp = models.PositiveSmallIntegerField(
+        "daily goal (XP)",
+        default=30,
+        help_text="How much XP you aim to earn each day; shown in the header.",
+    )
 
     class Meta:
         constraints = [

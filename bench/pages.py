@@ -81,7 +81,7 @@ def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
     from challenges.models import Challenge, Submission
     from challenges.submissions import challenge_submit
     from classroom.models import Membership
-    from quiz.models import Topic
+    from curriculum.models import Topic
     from quiz.services import quiz_run_start
 
     run = quiz_run_start(user=learner, kind="topic", topic=Topic.objects.order_by("pk").first())

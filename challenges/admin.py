@@ -7,15 +7,9 @@ from challenges.models import (
     Challenge,
     ChallengeProgress,
     ChallengeSolve,
-    ChallengeTopic,
     RecordedExchange,
     Submission,
 )
-
-
-@admin.register(ChallengeTopic)
-class ChallengeTopicAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "order")
 
 
 @admin.register(Challenge)

@@ -1,6 +1,6 @@
 """Read and validate challenges/content/*.yaml.
 
-Each file holds one topic and its challenges. Everything is checked before
+Each file names its topic by slug and holds challenges of it. Everything is checked before
 anything is written: unknown or missing fields, a check not in the grader's
 vocabulary (challenges.sandbox.checks), bad difficulty or points, duplicate
 slugs. The first problem raises ContentError naming the file and the entry.
@@ -23,7 +23,6 @@ from challenges.sandbox.grading import check_problem
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PLACEHOLDER_RE = re.compile(r"<<previous\.(header|json|cookie)\.([A-Za-z0-9_.-]+)>>")
 
-_TOPIC_FIELDS = ("slug", "title", "summary", "order")
 _REQUIRED = ("slug", "title", "difficulty", "points", "brief", "solution")
 _OPTIONAL = ("starter", "hints", "steps", "checks")
 
@@ -34,15 +33,26 @@ class ContentError(Exception):
         super().__init__(f"{self.path}: {entry}: {problem}")
 
 
-def load_challenge_bank(directory) -> tuple[list[dict], list[dict]]:
-    """Return (topics, challenges) from every *.yaml in `directory`, validated."""
+def load_challenge_bank(directory) -> tuple[list[str], list[dict]]:
+    """Return (topic slugs, challenges) from every *.yaml in `directory`, validated.
+
+    Several files may hold one topic's challenges (`methods.yaml`, `methods-more.yaml`);
+    whether each topic exists is for the loader to check against the curriculum.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise ContentError(directory, "directory", "does not exist")
     topics, challenges, owners = [], [], {}
     for path in sorted(directory.glob("*.yaml")):
         topic, entries = load_challenge_file(path)
-        topics.append(topic)
+        if path.stem != topic and not path.stem.startswith(topic + "-"):
+            raise ContentError(
+                path,
+                "topic",
+                f"{topic!r} must match the file name ({topic}.yaml or {topic}-*.yaml)",
+            )
+        if topic not in topics:
+            topics.append(topic)
         for challenge in entries:
             if challenge["slug"] in owners:
                 raise ContentError(
@@ -52,7 +62,6 @@ def load_challenge_bank(directory) -> tuple[list[dict], list[dict]]:
                 )
             owners[challenge["slug"]] = path.name
             challenges.append(challenge)
-    topics.sort(key=lambda t: t["order"])
     return topics, challenges
 
 
@@ -75,16 +84,17 @@ def load_challenge_file(path) -> tuple[dict, list[dict]]:
     ]
 
 
-def _topic(path, raw) -> dict:
-    if not isinstance(raw, dict) or set(raw) != set(_TOPIC_FIELDS):
-        raise ContentError(path, "topic", f"needs exactly {', '.join(_TOPIC_FIELDS)}")
-    if not isinstance(raw["slug"], str) or not SLUG_RE.fullmatch(raw["slug"]):
+def _topic(path, raw) -> str:
+    if isinstance(raw, dict):
         raise ContentError(
-            path, "topic", f"slug {raw['slug']!r} must be lowercase words joined by hyphens"
+            path,
+            "topic",
+            "must be a topic's slug, like 'topic: methods'; topics are defined once, "
+            "in curriculum/content/topics.yaml",
         )
-    if not isinstance(raw["order"], int):
-        raise ContentError(path, "topic", "order must be a whole number")
-    return dict(raw)
+    if not isinstance(raw, str) or not SLUG_RE.fullmatch(raw):
+        raise ContentError(path, "topic", f"slug {raw!r} must be lowercase words joined by hyphens")
+    return raw
 
 
 def _challenge(path, index, raw, topic) -> dict:
@@ -120,7 +130,7 @@ def _challenge(path, index, raw, topic) -> dict:
     steps = _steps(path, entry, raw)
     return {
         "slug": raw["slug"],
-        "topic": topic["slug"],
+        "topic": topic,
         "title": raw["title"].strip(),
         "difficulty": raw["difficulty"],
         "points": raw["points"],

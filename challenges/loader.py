@@ -11,8 +11,9 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.content_version import content_version_bump
-from challenges.content_schema import load_challenge_bank
-from challenges.models import Challenge, ChallengeTopic
+from challenges.content_schema import ContentError, load_challenge_bank
+from challenges.models import Challenge
+from curriculum.loader import curriculum_topics
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -33,21 +34,16 @@ class ChallengeLoadSummary:
 
 
 def challenge_bank_load(directory: Path | None = None) -> ChallengeLoadSummary:
-    """Validate every file in `directory`, then upsert topics and challenges; return counts."""
-    topics, challenges = load_challenge_bank(directory or CONTENT_DIR)
+    """Validate every file in `directory`, then upsert its challenges; return counts.
+
+    Topics are the curriculum's: curriculum_topics_load() must have run first.
+    """
+    directory = directory or CONTENT_DIR
+    topics, challenges = load_challenge_bank(directory)
+    topic_rows = curriculum_topics(topics, challenges, directory, ContentError)
     with transaction.atomic():
         # Once committed, every process drops what it built from the old content.
         transaction.on_commit(content_version_bump)
-        topic_rows = {}
-        for topic in topics:
-            topic_rows[topic["slug"]], _ = ChallengeTopic.objects.update_or_create(
-                slug=topic["slug"],
-                defaults={
-                    "title": topic["title"],
-                    "summary": topic["summary"],
-                    "order": topic["order"],
-                },
-            )
         created = 0
         for entry in challenges:
             fields = {

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from curriculum.models import Topic
+
 
 class SandboxState(models.Model):
     """One learner's bookshop: the JSON state the sandbox API answers from.
@@ -88,19 +90,6 @@ class RecordedExchange(models.Model):
         return bytes(self.raw_response).decode("latin-1")
 
 
-class ChallengeTopic(models.Model):
-    slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=100)
-    summary = models.TextField()
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "slug"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class Challenge(models.Model):
     """A graded raw-request exercise, loaded from challenges/content/*.yaml.
 
@@ -110,7 +99,7 @@ class Challenge(models.Model):
     """
 
     slug = models.SlugField(max_length=100, unique=True)
-    topic = models.ForeignKey(ChallengeTopic, on_delete=models.PROTECT, related_name="challenges")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="challenges")
     title = models.CharField(max_length=120)
     difficulty = models.PositiveSmallIntegerField()
     points = models.PositiveSmallIntegerField()
@@ -172,6 +161,11 @@ class ChallengeProgress(models.Model):
     tcp_graded_through = models.BigIntegerField(
         default=0, help_text="Last TCP exchange id already graded."
     )
+    # Spaced review (curriculum.review): a failed challenge comes back like a missed question.
+    in_review = models.BooleanField(default=False)
+    review_box = models.PositiveSmallIntegerField(default=0)
+    review_passes = models.PositiveSmallIntegerField(default=0)
+    review_due_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -6,12 +6,13 @@ from django.conf import settings
 
 from accounts.content_version import ContentMemo
 from accounts.models import User
-from challenges.models import Challenge, ChallengeProgress, ChallengeTopic, Submission
+from challenges.models import Challenge, ChallengeProgress, Submission
+from curriculum.models import Topic
 
 
 @dataclass(frozen=True)
 class TopicRow:
-    topic: ChallengeTopic
+    topic: Topic
     challenges: list  # of (Challenge, status)
 
     @property

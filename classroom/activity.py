@@ -11,7 +11,8 @@ from datetime import datetime
 from accounts.badges import BADGES_BY_SLUG
 from accounts.selectors import recent_awards
 from challenges.models import Challenge
-from quiz.models import Question, Topic
+from curriculum.models import Topic
+from quiz.models import Question
 
 
 @dataclass(frozen=True)

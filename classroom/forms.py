@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 from classroom.models import ChallengeSet, StudyGroup
-from quiz.models import Topic
+from curriculum.models import Topic
 
 
 class GroupForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from challenges.models import Challenge
-from quiz.models import Topic
+from curriculum.models import Topic
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out in class
 

@@ -17,7 +17,7 @@ from classroom.models import (
     StudyGroup,
     new_join_code,
 )
-from quiz.models import Topic
+from curriculum.models import Topic
 
 Role = Membership.Role
 

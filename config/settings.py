@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "accounts",
+    "curriculum",
     "quiz",
     "challenges",
     "classroom",

@@ -1,11 +1,6 @@
 from django.contrib import admin
 
-from quiz.models import Answer, Question, QuizRun, Topic
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "order")
+from quiz.models import Answer, Question, QuizRun
 
 
 @admin.register(Question)

@@ -12,8 +12,9 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.content_version import content_version_bump
-from quiz.models import Question, Topic
-from quiz.questions import load_question_bank
+from curriculum.loader import curriculum_topics
+from quiz.models import Question
+from quiz.questions import ContentError, load_question_bank
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -34,12 +35,16 @@ class QuizLoadSummary:
 
 
 def quiz_bank_load(directory: Path | None = None) -> QuizLoadSummary:
-    """Validate every file in `directory`, then upsert topics and questions; return counts."""
-    topics, questions = load_question_bank(directory or CONTENT_DIR)
+    """Validate every file in `directory`, then upsert its questions; return counts.
+
+    Topics are the curriculum's: curriculum_topics_load() must have run first.
+    """
+    directory = directory or CONTENT_DIR
+    topics, questions = load_question_bank(directory)
+    topic_rows = curriculum_topics(topics, questions, directory, ContentError)
     with transaction.atomic():
         # Once committed, every process drops what it built from the old content.
         transaction.on_commit(content_version_bump)
-        topic_rows = {topic["slug"]: _upsert_topic(topic) for topic in topics}
         created = updated = 0
         for question in questions:
             _, was_created = Question.objects.update_or_create(
@@ -62,11 +67,3 @@ def quiz_bank_load(directory: Path | None = None) -> QuizLoadSummary:
             Question.objects.filter(is_active=True).exclude(slug__in=slugs).update(is_active=False)
         )
     return QuizLoadSummary(len(topics), len(questions), created, updated, deactivated)
-
-
-def _upsert_topic(topic: dict) -> Topic:
-    row, _ = Topic.objects.update_or_create(
-        slug=topic["slug"],
-        defaults={"title": topic["title"], "summary": topic["summary"], "order": topic["order"]},
-    )
-    return row

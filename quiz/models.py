@@ -2,18 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-class Topic(models.Model):
-    slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=100)
-    summary = models.TextField()
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "slug"]
-
-    def __str__(self) -> str:
-        return self.title
+from curriculum.models import Misconception, Topic, Unit
 
 
 class Question(models.Model):
@@ -64,6 +53,9 @@ class QuizRun(models.Model):
         TOPIC = "topic", "Topic"
         MIXED = "mixed", "Mixed"
         PRACTICE = "practice", "Practice of mistakes"
+        CHECKPOINT = "checkpoint", "Checkpoint"
+        PLACEMENT = "placement", "Placement check"
+        BELIEF = "belief", "Practice of a misconception"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_runs"
@@ -71,6 +63,17 @@ class QuizRun(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quiz_runs",
+        help_text="The unit a checkpoint checks, or the unit a placement check leads to.",
+    )
+    misconception = models.ForeignKey(
+        Misconception, null=True, blank=True, on_delete=models.SET_NULL, related_name="quiz_runs"
     )
     question_ids = models.JSONField(help_text="Question primary keys in the order they are asked.")
     layout = models.JSONField(
@@ -92,11 +95,15 @@ class QuizRun(models.Model):
 
     @property
     def title(self) -> str:
-        return (
-            self.topic.title
-            if self.kind == self.Kind.TOPIC and self.topic
-            else self.get_kind_display()
-        )
+        if self.kind == self.Kind.TOPIC and self.topic:
+            return self.topic.title
+        if self.kind == self.Kind.CHECKPOINT and self.unit:
+            return f"Checkpoint: {self.unit.title}"
+        if self.kind == self.Kind.PLACEMENT and self.unit:
+            return f"Placement check: skip to unit {self.unit.number}"
+        if self.kind == self.Kind.BELIEF and self.misconception:
+            return f"Practice: {self.misconception.belief}"
+        return self.get_kind_display()
 
 
 class Answer(models.Model):

@@ -57,7 +57,6 @@ _TYPE_FIELDS = {
     "spot_line": ("message", "answer_line"),
     "match": ("pairs",),
 }
-_TOPIC_FIELDS = ("slug", "title", "summary", "order")
 
 
 class ContentError(Exception):
@@ -97,10 +96,10 @@ _StrictLoader.add_constructor(
 )
 
 
-def load_question_file(path) -> tuple[dict, list[dict]]:
-    """Read one topic file and return (topic, questions), normalised.
+def load_question_file(path) -> tuple[str, list[dict]]:
+    """Read one topic file and return (topic slug, questions), normalised.
 
-    topic: {slug, title, summary, order}. Each question: {slug, topic, type,
+    Each question: {slug, topic, type,
     difficulty, position (index in the file), prompt, explanation (Markdown,
     stripped), reference, reference_url} plus its type's fields: options
     [{text, correct} plus, on multi-select, {why, reference} when the file
@@ -129,7 +128,7 @@ def load_question_file(path) -> tuple[dict, list[dict]]:
         raise ContentError(path, "questions", "must be a non-empty list of questions")
     questions, seen = [], set()
     for position, raw in enumerate(data["questions"]):
-        question = _question(path, position, raw, topic["slug"])
+        question = _question(path, position, raw, topic)
         if question["slug"] in seen:
             entry = _entry(position, question["slug"])
             raise ContentError(path, entry, "duplicate slug: used earlier in this file")
@@ -138,30 +137,34 @@ def load_question_file(path) -> tuple[dict, list[dict]]:
     return topic, questions
 
 
-def load_question_bank(directory) -> tuple[list[dict], list[dict]]:
-    """Load every ``*.yaml`` in directory (in name order) and return (topics, questions).
+def load_question_bank(directory) -> tuple[list[str], list[dict]]:
+    """Load every ``*.yaml`` in directory (in name order) and return (topic slugs, questions).
 
-    Topics come back sorted by their ``order``, questions grouped by topic in that
-    order. Raises ContentError if the directory is missing, a file is invalid, a
-    file is not named after its topic, or a topic slug, topic order or question
-    slug is used twice.
+    Several files may hold questions of one topic: a file is named after its
+    topic, alone or with a suffix (``methods.yaml``, ``methods-more.yaml``).
+    Whether each topic exists is for the loader to check against the curriculum.
+    Raises ContentError if the directory is missing, a file is invalid or
+    misnamed, or a question slug is used twice.
     """
     directory = Path(directory)
     if not directory.is_dir():
         raise ContentError(directory, "directory", "does not exist")
-    loaded, topic_files, order_files, slug_files = [], {}, {}, {}
+    topics, questions, slug_files = [], [], {}
     for path in sorted(directory.glob("*.yaml")):
-        topic, questions = load_question_file(path)
-        if path.stem != topic["slug"]:
-            raise ContentError(path, "topic", f"slug {topic['slug']!r} must match the file name")
-        _claim(order_files, topic["order"], path, "topic", "order")
-        _claim(topic_files, topic["slug"], path, "topic", "slug")
-        for question in questions:
+        topic, file_questions = load_question_file(path)
+        if path.stem != topic and not path.stem.startswith(topic + "-"):
+            raise ContentError(
+                path,
+                "topic",
+                f"{topic!r} must match the file name ({topic}.yaml or {topic}-*.yaml)",
+            )
+        for question in file_questions:
             entry = _entry(question["position"], question["slug"])
             _claim(slug_files, question["slug"], path, entry, "slug")
-        loaded.append((topic, questions))
-    loaded.sort(key=lambda pair: pair[0]["order"])
-    return [t for t, _ in loaded], [q for _, qs in loaded for q in qs]
+        if topic not in topics:
+            topics.append(topic)
+        questions.extend(file_questions)
+    return topics, questions
 
 
 def _claim(owners, key, path, entry, what):
@@ -191,19 +194,14 @@ def _text(path, entry, value, name):
 
 
 def _topic(path, raw):
-    if not isinstance(raw, dict):
-        raise ContentError(path, "topic", "must be a mapping")
-    _check_fields(path, "topic", raw, required=_TOPIC_FIELDS)
-    slug = _slug(path, "topic", raw["slug"])
-    order = raw["order"]
-    if not isinstance(order, int) or isinstance(order, bool) or order < 0:
-        raise ContentError(path, "topic", f"order must be a whole number >= 0, got {order!r}")
-    return {
-        "slug": slug,
-        "title": _text(path, "topic", raw["title"], "title"),
-        "summary": _text(path, "topic", raw["summary"], "summary"),
-        "order": order,
-    }
+    if isinstance(raw, dict):
+        raise ContentError(
+            path,
+            "topic",
+            "must be a topic's slug, like 'topic: methods'; topics are defined once, "
+            "in curriculum/content/topics.yaml",
+        )
+    return _slug(path, "topic", raw)
 
 
 def _slug(path, entry, value):

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from accounts.content_version import ContentMemo
 from accounts.models import User
-from quiz.models import QuestionProgress, QuizRun, Topic
+from curriculum.models import Topic
+from quiz.models import QuestionProgress, QuizRun
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import activity_record, badge_award, xp_award
-from quiz.models import Answer, Question, QuestionProgress, QuizRun, Topic
+from curriculum.models import Topic
+from quiz.models import Answer, Question, QuestionProgress, QuizRun
 from quiz.questions import score_answer
 
 RUN_SIZE = 10

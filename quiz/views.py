@@ -7,8 +7,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.ratelimit import rate_limited
+from curriculum.models import Topic
 from quiz.forms import answer_from_post
-from quiz.models import Question, QuizRun, Topic
+from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
 from quiz.selectors import practice_due_count, practice_queue_count, topic_masteries
 from quiz.services import QuizError, quiz_answer_submit, quiz_run_start

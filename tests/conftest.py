@@ -48,3 +48,11 @@ def fresh_cache(request):
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture
+def curriculum_topics(db):
+    """The real topic list in the database, as load_content leaves it before the banks load."""
+    from curriculum.loader import curriculum_topics_load
+
+    curriculum_topics_load()

@@ -73,7 +73,7 @@ def question_data(kind: str, slug: str, topic: str = "methods", difficulty: int 
 
 class TopicFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "quiz.Topic"
+        model = "curriculum.Topic"
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"topic-{n}")
@@ -124,23 +124,12 @@ REVALIDATE_STEP = {
 }
 
 
-class ChallengeTopicFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "challenges.ChallengeTopic"
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"challenge-topic-{n}")
-    title = factory.LazyAttribute(lambda t: t.slug.replace("-", " ").title())
-    summary = "Challenges about something."
-    order = factory.Sequence(lambda n: n)
-
-
 class ChallengeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "challenges.Challenge"
 
     slug = factory.Sequence(lambda n: f"challenge-{n}")
-    topic = factory.SubFactory(ChallengeTopicFactory)
+    topic = factory.SubFactory(TopicFactory)
     title = factory.LazyAttribute(lambda c: c.slug.replace("-", " ").title())
     difficulty = 1
     points = 20

@@ -29,7 +29,7 @@ MAIN_PAGES = {
 }
 
 
-def test_queries_per_main_page_are_the_same_with_10_and_2000_rows():
+def test_queries_per_main_page_are_the_same_with_10_and_2000_rows(curriculum_topics):
     quiz_bank_load()
     challenge_bank_load()
     learner = UserFactory()

@@ -19,15 +19,19 @@ from challenges.loader import challenge_bank_load
 from challenges.models import Challenge, ChallengeProgress
 from challenges.selectors import active_challenges
 from challenges.submissions import challenge_submit
+from curriculum.loader import CONTENT_DIR as CURRICULUM_CONTENT
+from curriculum.loader import curriculum_topics_load
+from curriculum.models import Topic
 from quiz.loader import CONTENT_DIR as QUIZ_CONTENT
 from quiz.loader import quiz_bank_load
-from quiz.models import Question, Topic
+from quiz.models import Question
 from quiz.selectors import quiz_topics
 from quiz.services import quiz_answer_submit, quiz_run_start
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("curriculum_topics")]
 
+TOPICS_FILE = CURRICULUM_CONTENT / "topics.yaml"
 FIRST_BRIEF = "Every request opens with a **request line**"
 NEW_BRIEF = "A brand-new brief, loaded while the site was running"
 
@@ -96,8 +100,11 @@ def test_a_reload_shows_the_new_prompt_and_topic_list(
     assert client.get(page).status_code == 200
 
     _edit(quiz_dir / "anatomy.yaml", old_line, "A prompt rewritten between two page views.")
-    _edit(quiz_dir / "anatomy.yaml", "title: Message anatomy", "title: Parts of a message")
     _reload(quiz_dir, quiz_bank_load, django_capture_on_commit_callbacks)
+    topics = quiz_dir.parent / "topics.yaml"
+    shutil.copy(TOPICS_FILE, topics)
+    _edit(topics, "title: Message anatomy", "title: Parts of a message")
+    _reload(topics, curriculum_topics_load, django_capture_on_commit_callbacks)
 
     assert "A prompt rewritten between two page views." in client.get(page).content.decode()
     index = client.get(reverse("quiz:index")).content.decode()

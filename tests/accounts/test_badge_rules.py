@@ -10,7 +10,6 @@ from quiz.questions import correct_answer
 from quiz.services import CENTURY, quiz_answer_submit, quiz_run_start
 from tests.factories import (
     ChallengeFactory,
-    ChallengeTopicFactory,
     QuestionFactory,
     TopicFactory,
     UserFactory,
@@ -61,7 +60,7 @@ def test_quiz_century(monkeypatch):
 
 def test_first_solve_and_method_actor():
     user = UserFactory()
-    methods = ChallengeTopicFactory(slug="methods")
+    methods = TopicFactory(slug="methods")
     first, second = ChallengeFactory(topic=methods), ChallengeFactory(topic=methods)
     challenge_submit(user=user, challenge=first, data=GET_BOOK)
     assert "first-solve" in badges(user) and "method-actor" not in badges(user)

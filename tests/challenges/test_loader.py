@@ -8,10 +8,10 @@ from challenges.models import Challenge, Submission
 from challenges.submissions import challenge_submit
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("curriculum_topics")]
 
 VALID = """
-topic: {slug: methods, title: Methods, summary: Verbs., order: 1}
+topic: methods
 challenges:
   - slug: first-get
     title: Your first GET
@@ -118,7 +118,7 @@ def test_bad_files_name_the_file_and_entry_and_load_nothing(tmp_path, change, pr
 
 def test_duplicate_slug_across_files_is_refused(tmp_path):
     _write(tmp_path, VALID)
-    _write(tmp_path, VALID.replace("slug: methods", "slug: more"), name="more.yaml")
+    _write(tmp_path, VALID, name="methods-more.yaml")
     with pytest.raises(ContentError, match="duplicate slug: already used in"):
         challenge_bank_load(tmp_path)
 

@@ -4,13 +4,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from curriculum.models import Topic
 from quiz.loader import CONTENT_DIR, quiz_bank_load
-from quiz.models import Answer, Question, Topic
+from quiz.models import Answer, Question
 from quiz.questions import ContentError
 from quiz.services import quiz_answer_submit, quiz_run_start
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("curriculum_topics")]
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_a_broken_file_changes_nothing(bank):
 def test_load_content_command_reports_counts(capsys):
     call_command("load_content")
     out = capsys.readouterr().out
-    assert "Quiz: " in out and "questions in 9 topics" in out
+    assert "Quiz: " in out and "questions in 11 topics" in out
     assert "Challenges: " in out
 
 

@@ -15,7 +15,7 @@ from quiz.questions import (
     score_answer,
 )
 
-TOPIC = {"slug": "demo", "title": "Demo", "summary": "A topic for tests.", "order": 1}
+TOPIC = "demo"
 COMMON = {
     "difficulty": 1,
     "prompt": "Prompt?",
@@ -55,7 +55,7 @@ def raw_question(kind, slug=None, **changes):
 
 def write(tmp_path, questions, name="demo.yaml", topic=None):
     path = tmp_path / name
-    data = {"topic": topic or dict(TOPIC, slug=path.stem), "questions": questions}
+    data = {"topic": topic or path.stem.split("-")[0], "questions": questions}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
@@ -384,11 +384,13 @@ def test_duplicate_slug_in_one_file(tmp_path):
 @pytest.mark.parametrize(
     ("topic", "expected"),
     [
-        ({"slug": "demo", "title": "Demo", "summary": "S."}, "topic: missing field(s): order"),
-        (dict(TOPIC, colour="red"), "topic: unknown field(s): colour"),
-        (dict(TOPIC, slug="Demo Topic"), "topic: slug 'Demo Topic'"),
-        (dict(TOPIC, order="first"), "topic: order must be a whole number"),
-        (dict(TOPIC, title=""), "topic: title must be a non-empty string"),
+        (
+            {"slug": "demo", "title": "Demo", "summary": "S.", "order": 1},
+            "topic: must be a topic's slug, like 'topic: methods'; topics are defined once, "
+            "in curriculum/content/topics.yaml",
+        ),
+        ("Demo Topic", "topic: slug 'Demo Topic'"),
+        (7, "topic: slug 7"),
     ],
 )
 def test_invalid_topic_raises_content_error(tmp_path, topic, expected):
@@ -403,15 +405,15 @@ def test_invalid_topic_raises_content_error(tmp_path, topic, expected):
     [
         ("- just a list\n", "file: must be a mapping"),
         (
-            "topic: {slug: demo, title: D, summary: S, order: 1}\n",
+            "topic: demo\n",
             "file: missing field(s): questions",
         ),
         (
-            "topic: {slug: demo, title: D, summary: S, order: 1}\nquestions: []\n",
+            "topic: demo\nquestions: []\n",
             "questions: must be",
         ),
         (
-            "topic: {slug: demo, title: D, summary: S, order: 1}\nquestions: [oops]\n",
+            "topic: demo\nquestions: [oops]\n",
             "question #1: must be",
         ),
     ],
@@ -430,25 +432,17 @@ def test_missing_file_raises_content_error(tmp_path):
 # --- The bank: several files ----------------------------------------------------
 
 
-def test_bank_loads_files_sorted_by_topic_order(tmp_path):
-    write(
-        tmp_path,
-        [raw_question("single", slug="zeta-q")],
-        name="zeta.yaml",
-        topic=dict(TOPIC, slug="zeta", order=1),
-    )
-    write(
-        tmp_path,
-        [raw_question("typed", slug="alpha-q")],
-        name="alpha.yaml",
-        topic=dict(TOPIC, slug="alpha", order=2),
-    )
+def test_bank_reads_files_in_name_order_and_lists_each_topic_once(tmp_path):
+    write(tmp_path, [raw_question("single", slug="zeta-q")], name="zeta.yaml", topic="zeta")
+    write(tmp_path, [raw_question("typed", slug="alpha-q")], name="alpha.yaml", topic="alpha")
+    write(tmp_path, [raw_question("typed", slug="alpha-r")], name="alpha-more.yaml", topic="alpha")
     (tmp_path / "notes.txt").write_text("not a question file")
 
     topics, questions = load_question_bank(tmp_path)
 
-    assert [t["slug"] for t in topics] == ["zeta", "alpha"]
-    assert [q["slug"] for q in questions] == ["zeta-q", "alpha-q"]
+    assert topics == ["alpha", "zeta"]
+    assert [q["slug"] for q in questions] == ["alpha-r", "alpha-q", "zeta-q"]
+    assert [q["topic"] for q in questions] == ["alpha", "alpha", "zeta"]
 
 
 def test_bank_refuses_a_slug_used_in_two_files(tmp_path):
@@ -456,13 +450,13 @@ def test_bank_refuses_a_slug_used_in_two_files(tmp_path):
         tmp_path,
         [raw_question("single", slug="same")],
         name="alpha.yaml",
-        topic=dict(TOPIC, slug="alpha", order=1),
+        topic="alpha",
     )
     write(
         tmp_path,
         [raw_question("typed", slug="same")],
         name="beta.yaml",
-        topic=dict(TOPIC, slug="beta", order=2),
+        topic="beta",
     )
 
     with pytest.raises(ContentError) as caught:
@@ -473,30 +467,12 @@ def test_bank_refuses_a_slug_used_in_two_files(tmp_path):
     )
 
 
-def test_bank_refuses_two_topics_with_one_order(tmp_path):
-    write(
-        tmp_path,
-        [raw_question("single", slug="a-q")],
-        name="alpha.yaml",
-        topic=dict(TOPIC, slug="alpha"),
-    )
-    write(
-        tmp_path,
-        [raw_question("single", slug="b-q")],
-        name="beta.yaml",
-        topic=dict(TOPIC, slug="beta"),
-    )
-
-    with pytest.raises(
-        ContentError, match=r"beta\.yaml: topic: order 1 is already used in alpha\.yaml"
-    ):
-        load_question_bank(tmp_path)
-
-
 def test_bank_refuses_a_file_not_named_after_its_topic(tmp_path):
     write(tmp_path, [raw_question("single")], name="misnamed.yaml", topic=TOPIC)
 
-    with pytest.raises(ContentError, match=r"misnamed\.yaml: topic: slug 'demo' must match"):
+    with pytest.raises(
+        ContentError, match=r"misnamed\.yaml: topic: 'demo' must match the file name"
+    ):
         load_question_bank(tmp_path)
 
 
