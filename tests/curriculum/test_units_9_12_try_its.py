@@ -67,7 +67,9 @@ def test_unit_has_two_or_more_try_its_each_with_a_unique_slug(path):
     assert len(set(slugs)) == len(slugs)
 
 
-QUESTION_TYPES = {question["slug"]: question["type"] for question in load_question_bank(QUIZ_DIR)[1]}
+QUESTION_TYPES = {
+    question["slug"]: question["type"] for question in load_question_bank(QUIZ_DIR)[1]
+}
 QUESTION_SLUGS = set(QUESTION_TYPES)
 CHALLENGE_SLUGS = {challenge["slug"] for challenge in load_challenge_bank(CHALLENGES_DIR)[1]}
 
