@@ -1,8 +1,9 @@
 """The path in a browser: a new learner works through unit 1; another skips ahead by placement.
 
 Runs on the real content (load_content). The try-it boxes belong to the tryit
-work; until its curriculum/_try_it.html is merged, the lesson renders a test
-stand-in (tests/curriculum/conftest.py) and this test does not send them.
+work: once its curriculum/_try_it.html is in templates/, each box of unit 1 is
+sent; until then the lesson renders a test stand-in (tests/curriculum/conftest.py)
+and the boxes are not sent.
 """
 
 import re
@@ -101,8 +102,14 @@ def test_a_new_learner_works_through_unit_one(page, content, tmp_path):
         "href", "https://www.rfc-editor.org/rfc/rfc9110#section-3.3"
     )
     if REAL_TRY_IT:
-        # The try-it box's own flow is tested by its author; here: one box per try block.
-        expect(page.locator(".lesson .try-it")).to_have_count(len(first.lesson.try_its))
+        # Each box sends the lesson's own request to the learner's sandbox.
+        boxes = page.locator(".lesson .try-it")
+        expect(boxes).to_have_count(len(first.lesson.try_its))
+        for index, try_it in enumerate(first.lesson.try_its):
+            box = boxes.nth(index)
+            box.get_by_role("button", name="Send", exact=True).click()
+            status = try_it["expect"]["status"]
+            expect(box.locator(".try-it-result")).to_contain_text(f"HTTP/1.1 {status}")
     _no_serious_violations(page)
 
     page.get_by_role("button", name="I have read the lesson").click()
