@@ -53,10 +53,12 @@ def unit_detail(request, slug: str):
     """A unit's lesson blocks, then its steps; the unit-complete moment shows once."""
     unit = _active_unit(slug)
     context = _unit_context(request.user, unit)
+    if request.htmx:
+        return render(request, "curriculum/unit.html#steps", context)
+    # Only the full page has the moment, so only it may use it up.
     if request.user.is_authenticated and context["standing"].complete:
         context["celebrate"] = unit_celebrate(user=request.user, unit=unit)
-    template = "curriculum/unit.html#steps" if request.htmx else "curriculum/unit.html"
-    return render(request, template, context)
+    return render(request, "curriculum/unit.html", context)
 
 
 @require_POST

@@ -197,6 +197,13 @@ def test_the_unit_complete_moment_shows_once(client, learner, units):
     assert "Unit 1 complete!" not in second and "✓ Unit complete." in second
 
 
+def test_the_steps_fragment_does_not_use_up_the_moment(client, learner, units, htmx_headers):
+    pass_checkpoint(learner, units[0])
+    solve_challenges(learner, units[0])
+    client.get(_unit_url(units[0]), headers=htmx_headers)
+    assert "Unit 1 complete!" in client.get(_unit_url(units[0])).content.decode()
+
+
 def test_the_dashboard_shows_the_continue_box(client, learner, units):
     page = client.get(reverse("dashboard")).content.decode()
     assert "Continue: unit 1, step 1" in page and 'href="/learn/unit-1/#lesson"' in page
