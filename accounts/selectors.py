@@ -1,10 +1,11 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from functools import cached_property
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from accounts.badges import BADGES, BADGES_BY_SLUG
+from accounts.badges import badge_families, badge_get, badges_all
 from accounts.levels import level_progress
 from accounts.models import BadgeAward, LearnerTotals, User
 
@@ -39,9 +40,16 @@ def progress_summary(user: User) -> dict:
 
 
 def badge_case(user: User) -> list[dict]:
-    """Every badge, earned or not, with when it was earned."""
+    """Every badge, earned or not, with when it was earned and (for some) how."""
     earned = dict(BadgeAward.objects.filter(user=user).values_list("badge", "awarded_at"))
-    return [{"badge": badge, "earned_at": earned.get(badge.slug)} for badge in BADGES]
+    notes: dict[str, str] = {}
+    for family in badge_families():
+        if family.notes and any(badge.slug in earned for badge in family.badges()):
+            notes.update(family.notes(user))
+    return [
+        {"badge": badge, "earned_at": earned.get(badge.slug), "note": notes.get(badge.slug, "")}
+        for badge in badges_all()
+    ]
 
 
 def unseen_badges(user: User) -> list:
@@ -49,7 +57,7 @@ def unseen_badges(user: User) -> list:
     awards = list(BadgeAward.objects.filter(user=user, seen=False))
     if awards:
         BadgeAward.objects.filter(pk__in=[a.pk for a in awards]).update(seen=True)
-    return [BADGES_BY_SLUG[a.badge] for a in awards if a.badge in BADGES_BY_SLUG]
+    return [badge for badge in map(badge_get, (a.badge for a in awards)) if badge]
 
 
 def xp_per_day(user: User, days: int = 30) -> list[tuple]:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from accounts.badges import BADGES_BY_SLUG
+from accounts.badges import badge_get
 from accounts.models import ActivityDay, BadgeAward, LearnerTotals, User, XpAward
 
 BADGE_POINTS = 10
@@ -84,7 +84,7 @@ def _totals_add(user: User, points: int, at: datetime) -> None:
 
 def badge_award(*, user: User, badge: str) -> bool:
     """Give `badge` to the learner once, with its XP; return True if it is new."""
-    if badge not in BADGES_BY_SLUG:
+    if badge_get(badge) is None:
         raise ValueError(f"unknown badge {badge!r}")
     try:
         with transaction.atomic():
