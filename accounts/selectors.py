@@ -75,3 +75,35 @@ def xp_per_day(user: User, days: int = 30) -> list[tuple]:
     return [
         (first + timedelta(days=n), by_day.get(first + timedelta(days=n), 0)) for n in range(days)
     ]
+
+
+def xp_today(user: User) -> int:
+    """XP earned since midnight in the learner's zone: one indexed sum over today's awards."""
+    zone = user.zone
+    midnight = datetime.combine(timezone.localdate(timezone.now(), zone), time.min, tzinfo=zone)
+    return user.xp_awards.filter(awarded_at__gte=midnight).aggregate(xp=Sum("points"))["xp"] or 0
+
+
+class DailyGoal:
+    """Today's XP against the learner's daily goal, summed only when a page shows it."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.goal = user.daily_goal_xp
+
+    @cached_property
+    def xp(self) -> int:
+        return xp_today(self.user)
+
+    @property
+    def met(self) -> bool:
+        return self.xp >= self.goal
+
+    @property
+    def bar_value(self) -> int:
+        """The bar stops full: 45 of 30 XP is a met goal, not a bar drawn past its end."""
+        return min(self.xp, self.goal)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.xp / self.goal)) if self.goal else 100

@@ -34,7 +34,12 @@ def totals_for(user: User) -> LearnerTotals:
 
 
 def profile_update(
-    *, user: User, display_name: str, time_zone: str, show_on_leaderboards: bool
+    *,
+    user: User,
+    display_name: str,
+    time_zone: str,
+    show_on_leaderboards: bool,
+    daily_goal_xp: int | None = None,
 ) -> User:
     """Save the learner's settings; the leaderboard listing follows in the same transaction."""
     with transaction.atomic():
@@ -43,7 +48,10 @@ def profile_update(
             time_zone,
             show_on_leaderboards,
         )
-        user.save(update_fields=["display_name", "time_zone", "show_on_leaderboards"])
+        user.daily_goal_xp = daily_goal_xp or user.daily_goal_xp
+        user.save(
+            update_fields=["display_name", "time_zone", "show_on_leaderboards", "daily_goal_xp"]
+        )
         LearnerTotals.objects.filter(user=user).update(listed=show_on_leaderboards)
     return user
 
