@@ -10,12 +10,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.selectors import badge_case, progress_summary, xp_per_day
 from challenges.models import Submission
-from challenges.selectors import challenge_board
 from classroom.activity import recent_activity
 from classroom.charts import bar_chart
+from classroom.mastery import topic_mastery
 from classroom.selectors import assignments_for
 from quiz.models import Answer
-from quiz.selectors import topic_masteries
 
 
 @require_GET
@@ -28,8 +27,7 @@ def dashboard(request):
         **progress_summary(user),
         "badges": badge_case(user),
         "recent_awards": recent_activity(user),
-        "quiz_masteries": topic_masteries(user),
-        "challenge_topics": challenge_board(user),
+        "mastery": topic_mastery(user),
         "assignments": assignments_for(user, due_soon_only=True)[:5],
         "chart": bar_chart(days),
         "xp_30_days": sum(points for _, points in days),
