@@ -20,7 +20,7 @@ SETTINGS = {"display_name": "Ada", "time_zone": "UTC", "show_on_leaderboards": "
 def header(client) -> str:
     """The goal's part of the header on the learner's profile page."""
     body = client.get(PROFILE).content.decode()
-    match = re.search(r'<div class="daily-goal.*?</div>', body, re.S)
+    match = re.search(r'<div id="daily-goal".*?</div>', body, re.S)
     return re.sub(r"\s+", " ", match[0]) if match else ""
 
 
@@ -127,18 +127,32 @@ def test_a_visitor_sees_no_goal(client):
     assert "daily-goal" not in body and "XP today" not in body
 
 
-def test_the_sum_runs_once_and_only_when_the_header_is_drawn(client, htmx_headers):
+def test_saving_a_goal_with_htmx_refreshes_the_header_in_the_same_answer(client, htmx_headers):
+    learner = UserFactory(daily_goal_xp=10)
+    xp_award(user=learner, source="quiz:one", points=15)
+    client.force_login(learner)
+    response = client.post(PROFILE, {**SETTINGS, "daily_goal_xp": "20"}, headers=htmx_headers)
+    body = re.sub(r"\s+", " ", response.content.decode())
+    assert '<div id="daily-goal" class="daily-goal" hx-swap-oob="true">' in body
+    assert "{#" not in body and "#}" not in body
+    assert (
+        '15<span aria-hidden="true"> / </span><span class="visually-hidden"> of </span>20 XP today'
+        in body
+    )
+
+
+def test_the_sum_runs_once_and_only_when_the_goal_is_drawn(client, htmx_headers):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def sums(response_of) -> int:
+    def sums(response_of, status=200) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert response_of().status_code == 200
+            assert response_of().status_code == status
         return sum('SUM("accounts_xpaward"."points")' in q["sql"] for q in captured)
 
     client.force_login(UserFactory())
     assert sums(lambda: client.get(PROFILE)) == 1
-    fragment = lambda: client.post(  # noqa: E731
-        PROFILE, {**SETTINGS, "daily_goal_xp": "20"}, headers=htmx_headers
+    refused = lambda: client.post(  # noqa: E731
+        PROFILE, {**SETTINGS, "daily_goal_xp": "7"}, headers=htmx_headers
     )
-    assert sums(fragment) == 0
+    assert sums(refused, status=400) == 0  # the form's fragment alone: no header, no sum
