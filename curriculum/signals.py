@@ -1,7 +1,11 @@
-"""Signals the curriculum sends, so other rooms can react without curriculum importing them."""
+"""Signals the path sends, so rooms above curriculum can react without curriculum importing them.
+
+`unit_completed(sender=Unit, user=..., unit=..., via="path"|"placement")` is sent
+exactly once per learner and unit, inside the transaction that set the unit's
+`completed_at` (curriculum.services._unit_complete), so a receiver's writes
+(a badge, say) commit or roll back with the completion itself.
+"""
 
 from django.dispatch import Signal
 
-# Sent exactly once per learner and unit, when the unit first counts as complete.
-# Arguments: sender=Unit, user=<User>, unit=<Unit>, via="path" | "placement".
 unit_completed = Signal()
