@@ -11,6 +11,11 @@ a later step's solution, `<<previous.header.NAME>>`, `<<previous.json.FIELD>>`
 and `<<previous.cookie.NAME>>` (the value a Set-Cookie gave that cookie) stand
 for a value from the previous step's response; learners see them as
 prose, and the curriculum test fills them in.
+
+A check may carry `misconception: <slug>` from curriculum/content/
+misconceptions.yaml: the wrong belief that failing it reveals. The grader
+never reads that key (checks read only their own parameters), so it is kept in
+the stored check for whoever looks back at a failed result.
 """
 
 import re
@@ -18,7 +23,9 @@ from pathlib import Path
 
 import yaml
 
+from challenges.sandbox.diagnostics import DIAGNOSTIC_CODES
 from challenges.sandbox.grading import check_problem
+from curriculum import misconceptions
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PLACEHOLDER_RE = re.compile(r"<<previous\.(header|json|cookie)\.([A-Za-z0-9_.-]+)>>")
@@ -42,6 +49,7 @@ def load_challenge_bank(directory) -> tuple[list[str], list[dict]]:
     directory = Path(directory)
     if not directory.is_dir():
         raise ContentError(directory, "directory", "does not exist")
+    _check_vocabulary_codes()
     topics, challenges, owners = [], [], {}
     for path in sorted(directory.glob("*.yaml")):
         topic, entries = load_challenge_file(path)
@@ -161,11 +169,40 @@ def _steps(path, entry, raw) -> list[dict]:
         if not isinstance(step["checks"], list) or not step["checks"]:
             raise ContentError(path, where, "checks must be a non-empty list")
         for check_number, spec in enumerate(step["checks"], start=1):
-            problem = check_problem(spec)
+            problem = _misconception_problem(spec) or check_problem(_without_link(spec))
             if problem:
                 raise ContentError(path, f"{where}, check {check_number}", problem)
         normalised.append({"name": str(step["name"]), "checks": step["checks"]})
     return normalised
+
+
+def _without_link(spec):
+    """The check as the grader sees it: the misconception link is not a parameter."""
+    if isinstance(spec, dict) and "misconception" in spec:
+        return {key: value for key, value in spec.items() if key != "misconception"}
+    return spec
+
+
+def _check_vocabulary_codes():
+    """The misconception vocabulary's diagnostic codes must be the sandbox's own.
+
+    curriculum cannot import the sandbox to check them, so the challenge bank,
+    which loads with every deploy, does.
+    """
+    try:
+        misconceptions.load_misconceptions(misconceptions.DEFAULT_PATH, DIAGNOSTIC_CODES)
+    except misconceptions.ContentError as exc:
+        raise ContentError(exc.path, exc.entry, exc.problem) from exc
+
+
+def _misconception_problem(spec) -> str | None:
+    if not isinstance(spec, dict) or "misconception" not in spec:
+        return None
+    try:
+        slugs = misconceptions.known_slugs()
+    except misconceptions.ContentError as exc:
+        raise ContentError(exc.path, exc.entry, exc.problem) from exc
+    return misconceptions.link_problem(spec["misconception"], slugs)
 
 
 def _hints(path, entry, hints, points) -> list[dict]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from curriculum import misconceptions
 from quiz.scoring import Score, _is_index, correct_answer, normalize_typed_answer, score_answer
 
 __all__ = [
@@ -57,6 +58,9 @@ _TYPE_FIELDS = {
     "spot_line": ("message", "answer_line"),
     "match": ("pairs",),
 }
+# Types with one right answer, where any wrong answer reveals the question's
+# misconception; single and multi name theirs on the options instead.
+_QUESTION_MISCONCEPTION_TYPES = ("truefalse", "spot_line")
 
 
 class ContentError(Exception):
@@ -224,7 +228,8 @@ def _question(path, position, raw, topic_slug):
     if kind not in _TYPE_FIELDS:
         raise ContentError(path, entry, f"unknown type {kind!r}; use {', '.join(_TYPE_FIELDS)}")
     required = (*_COMMON_FIELDS, *_TYPE_FIELDS[kind])
-    _check_fields(path, entry, raw, required=required, optional=("topic",))
+    optional = ("topic", "misconception") if kind in _QUESTION_MISCONCEPTION_TYPES else ("topic",)
+    _check_fields(path, entry, raw, required=required, optional=optional)
     if raw.get("topic", topic_slug) != topic_slug:
         problem = f"topic {raw['topic']!r} differs from the file's topic {topic_slug!r}"
         raise ContentError(path, entry, problem)
@@ -244,6 +249,7 @@ def _question(path, position, raw, topic_slug):
         "reference_url": _reference_url(path, entry, reference),
     }
     question.update(_TYPE_CHECKS[kind](path, entry, raw))
+    question.update(_misconception(path, entry, raw))
     return question
 
 
@@ -271,14 +277,18 @@ def _options(path, entry, raw):
         where = f"{entry}, option {number}"
         if not isinstance(option, dict):
             raise ContentError(path, where, "must be a mapping like {text: ..., correct: true}")
-        optional = ("correct", "why", "reference")
+        optional = ("correct", "why", "reference", "misconception")
         _check_fields(path, where, option, required=("text",), optional=optional)
         correct = option.get("correct", False)
         if not isinstance(correct, bool):
             raise ContentError(path, where, f"correct must be true or false, got {correct!r}")
+        if correct and raw["type"] == "single" and "misconception" in option:
+            problem = "the correct option of a single-choice question reveals no misconception"
+            raise ContentError(path, where, problem)
         text = _text(path, where, option["text"], "text")
         reason = _option_reason(path, where, option, raw)
-        normalised.append({"text": text, "correct": correct, **reason})
+        link = _misconception(path, where, option)
+        normalised.append({"text": text, "correct": correct, **reason, **link})
     _check_every_option_has_a_why(path, entry, normalised)
     texts = [option["text"] for option in normalised]
     if len(set(texts)) != len(texts):
@@ -290,6 +300,21 @@ def _options(path, entry, raw):
     if raw["type"] == "multi" and right < 1:
         raise ContentError(path, entry, "a multi-choice question needs at least one correct option")
     return {"options": normalised}
+
+
+def _misconception(path, where, raw):
+    """{misconception: slug} when `raw` names one from the vocabulary, else {}.
+    What reveals it is quiz.misconception_links' business."""
+    if "misconception" not in raw:
+        return {}
+    try:
+        slugs = misconceptions.known_slugs()
+    except misconceptions.ContentError as exc:
+        raise ContentError(exc.path, exc.entry, exc.problem) from exc
+    problem = misconceptions.link_problem(raw["misconception"], slugs)
+    if problem:
+        raise ContentError(path, where, problem)
+    return {"misconception": raw["misconception"]}
 
 
 def _option_reason(path, where, option, raw):

@@ -64,9 +64,15 @@ def test_an_edited_request_is_sent_and_reset_brings_the_lesson_s_back(page, unit
     editor.fill("GET /books/2 HTTP/1.1\nHost : sandbox.localhost\n\n")
     box.get_by_role("button", name="Send").click()
     expect(box.get_by_text("Error at line 2, column 5")).to_be_visible()
+    expect(box.locator(".cm-lintRange-error")).to_have_count(1)  # the mark sits in this box only
+    expect(page.locator("#try-methods-no-book .cm-lintRange-error")).to_have_count(0)
 
     box.get_by_role("button", name="Reset to the lesson's request").click()
-    expect(editor).to_have_value(BOOK_ONE)
+    page.wait_for_function(
+        "(text) => window.HttpSchoolEditor.viewOf("
+        "document.querySelector('#try-methods-book-one-request')).state.doc.toString() === text",
+        arg=BOOK_ONE,
+    )
 
 
 def test_without_javascript_a_box_posts_and_the_page_links_back(
@@ -77,6 +83,7 @@ def test_without_javascript_a_box_posts_and_the_page_links_back(
     try:
         logged_in(page)
         page.goto("/test/try-it/methods/")
+        assert page.locator(".cm-content").count() == 0  # the plain textarea is the editor
         page.locator("#try-methods-no-book").get_by_role("button", name="Send").click()
         expect(page.get_by_role("heading", name="Your try-it request")).to_be_visible()
         expect(page.locator(".raw-response")).to_contain_text("HTTP/1.1 404 Not Found")
