@@ -6,7 +6,6 @@ attempt shows; htmx gets it as a fragment for the box's own result area, a
 plain form post gets a small page with a link back to the lesson.
 """
 
-import json
 from urllib.parse import quote
 
 from django.shortcuts import render
@@ -14,13 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from challenges.forms import SendForm
-from challenges.presenters import annotated_lines, curl_command
+from challenges.presenters import annotated_lines, curl_command, editor_diagnostics
 from challenges.selectors import sandbox_address
 from challenges.submissions import SubmissionRefused
 from challenges.tries import try_send
 from curriculum.services_try import TryBox, unit_try_find, unit_try_record
-
-_EDITOR_FIELDS = ("line", "column", "severity", "code", "message", "rfc", "fix")
 
 
 @require_POST
@@ -53,12 +50,11 @@ def try_view(request):
 
 def _exchange_context(user, data: bytes, rows) -> dict:
     diagnostics = [d for row in rows for d in row.diagnostics]
-    roots = [d for d in diagnostics if not d.get("caused_by")]
     return {
         "exchanges": rows,
         "lines": annotated_lines(data, diagnostics),
         # The request editor marks these at their line and column (data-diagnostics).
-        "editor_diagnostics": json.dumps([{k: d.get(k) for k in _EDITOR_FIELDS} for d in roots]),
+        "editor_diagnostics": editor_diagnostics(diagnostics),
         "curl": curl_command(data, sandbox_address(user)["url"]),
         "sent": True,
     }
