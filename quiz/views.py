@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.ratelimit import rate_limited
-from curriculum.models import Topic
+from curriculum.models import Misconception, Topic
 from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
@@ -35,21 +35,31 @@ def index(request):
 @require_POST
 @login_required
 def start(request):
-    """Start (or resume) a run: `topic` is a topic slug, `mixed` or `practice`."""
+    """Start (or resume) a run: `topic` is a topic slug, `mixed`, `practice`, or `belief`
+    with `misconception` a misconception slug."""
     choice = request.POST.get("topic", "")
-    kind, topic = QuizRun.Kind.TOPIC, None
+    kind, topic, misconception = QuizRun.Kind.TOPIC, None, None
     if choice in (QuizRun.Kind.MIXED, QuizRun.Kind.PRACTICE):
         kind = choice
+    elif choice == QuizRun.Kind.BELIEF:
+        kind = choice
+        slug = request.POST.get("misconception", "")
+        misconception = Misconception.objects.filter(slug=slug, is_active=True).first()
+        if misconception is None:
+            messages.error(request, "There is no such misconception to practise.")
+            return redirect("dashboard")
     else:
         topic = Topic.objects.filter(slug=choice).first()
         if topic is None:
             messages.error(request, "There is no such quiz topic. Pick one from the list.")
             return redirect("quiz:index")
     try:
-        run = quiz_run_start(user=request.user, kind=kind, topic=topic)
+        run = quiz_run_start(
+            user=request.user, kind=kind, topic=topic, misconception=misconception
+        )
     except QuizError as error:
         messages.warning(request, str(error))
-        return redirect("quiz:index")
+        return redirect("dashboard" if misconception else "quiz:index")
     url = reverse("quiz:run", args=[run.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
