@@ -12,8 +12,8 @@ from accounts.models import User
 from accounts.services import activity_record, badge_award, xp_award
 from curriculum.models import Misconception, Topic
 from curriculum.review import review_next
-from quiz.models import Answer, Question, QuestionProgress, QuizRun
 from quiz.misconception_links import linked_misconceptions
+from quiz.models import Answer, Question, QuestionProgress, QuizRun
 from quiz.questions import score_answer
 
 RUN_SIZE = 10

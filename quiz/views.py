@@ -54,9 +54,7 @@ def start(request):
             messages.error(request, "There is no such quiz topic. Pick one from the list.")
             return redirect("quiz:index")
     try:
-        run = quiz_run_start(
-            user=request.user, kind=kind, topic=topic, misconception=misconception
-        )
+        run = quiz_run_start(user=request.user, kind=kind, topic=topic, misconception=misconception)
     except QuizError as error:
         messages.warning(request, str(error))
         return redirect("dashboard" if misconception else "quiz:index")
