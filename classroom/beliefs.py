@@ -10,7 +10,9 @@ challenges whose checks link it when fewer than MIN_QUESTIONS questions do.
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from accounts.content_version import ContentMemo
 from accounts.models import User
 from challenges.belief_evidence import check_evidence, request_evidence
 from challenges.misconception_links import linked_misconceptions as challenge_links
@@ -33,7 +35,7 @@ class Belief:
     evidence: list[Evidence]  # newest first, at most EVIDENCE_SHOWN
     count: int
     questions: int  # active questions that practise it
-    challenges: list[Challenge]  # linked challenges, listed when questions are few
+    challenges: list["LinkedChallenge"]  # linked challenges, listed when questions are few
 
     @property
     def can_practise(self) -> bool:
@@ -78,17 +80,34 @@ def beliefs_for(user: User, limit: int = SHOWN) -> list[Belief]:
     ]
 
 
-def _practice_links(slugs: set[str]) -> tuple[Counter, dict[str, list[Challenge]]]:
+class LinkedChallenge(NamedTuple):
+    slug: str
+    title: str
+
+
+_links = ContentMemo(max_entries=2)
+
+
+def _practice_links(slugs: set[str]) -> tuple[Counter, dict[str, list[LinkedChallenge]]]:
     """How many active questions practise each slug, and which active challenges do."""
+    questions, challenges = _links.get_or_build("all", _all_practice_links)
+    return (
+        Counter({slug: questions[slug] for slug in slugs if slug in questions}),
+        {slug: challenges.get(slug, []) for slug in slugs},
+    )
+
+
+def _all_practice_links() -> tuple[Counter, dict[str, list[LinkedChallenge]]]:
+    """Built once per content version: the links are content, the same for every learner."""
     questions = Counter(
         slug
         for data in Question.objects.filter(is_active=True).values_list("data", flat=True)
         for slug in question_links(data)
-        if slug in slugs
     )
     challenges = defaultdict(list)
-    for challenge in Challenge.objects.filter(is_active=True).only("slug", "title", "steps"):
-        for slug in challenge_links(challenge.steps):
-            if slug in slugs:
-                challenges[slug].append(challenge)
-    return questions, challenges
+    for slug, title, steps in Challenge.objects.filter(is_active=True).values_list(
+        "slug", "title", "steps"
+    ):
+        for linked in challenge_links(steps):
+            challenges[linked].append(LinkedChallenge(slug, title))
+    return questions, dict(challenges)
