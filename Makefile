@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 8080
 
-.PHONY: run test lint fmt bench install migrate content clean fuzz
+.PHONY: run test lint fmt bench install migrate content clean fuzz assets
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,10 @@ fuzz: install
 	$(PY) fuzz/fuzz_process.py fuzz/corpus fuzz/seeds -dict=fuzz/http.dict -max_len=9000 \
 		-runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=fuzz/crashes/ \
 		-print_final_stats=1
+
+# Rebuilds the request editor's bundle (static/js/request-editor.js, committed) from
+# static/js/editor-src/ with the exact packages in package-lock.json. Only needed
+# after changing the editor's source; running the site needs no Node.
+assets:
+	npm ci --no-audit --no-fund
+	npm run build

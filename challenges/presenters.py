@@ -2,6 +2,7 @@
 visible line endings and a caret under the byte a diagnostic points at, and a
 curl command equivalent to the learner's request."""
 
+import json
 import re
 import shlex
 
@@ -55,6 +56,18 @@ def annotated_lines(raw: bytes, diagnostics: list[dict]) -> list[dict]:
     for number, extra in sorted(by_line.items()):  # a diagnostic past the end (e.g. "body missing")
         lines.append({"number": number, "text": "", "ending": "", "diagnostics": extra})
     return lines
+
+
+_EDITOR_FIELDS = ("line", "column", "severity", "code", "message", "rfc", "fix")
+
+
+def editor_diagnostics(diagnostics: list[dict]) -> str:
+    """The diagnostics as JSON for the editor's inline marks (line and byte column, from 1).
+
+    Follow-ons are left out, as on the page: each is folded under its cause.
+    """
+    roots = [d for d in diagnostics if not d.get("caused_by")]
+    return json.dumps([{key: d.get(key) for key in _EDITOR_FIELDS} for d in roots])
 
 
 def curl_command(raw: bytes, base_url: str) -> str | None:

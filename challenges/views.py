@@ -6,7 +6,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from challenges.forms import SendForm
 from challenges.models import Challenge, ChallengeProgress, Submission
-from challenges.presenters import annotated_lines, curl_command, graded_requests
+from challenges.presenters import (
+    annotated_lines,
+    curl_command,
+    editor_diagnostics,
+    graded_requests,
+)
 from challenges.selectors import (
     challenge_board,
     passed_steps,
@@ -91,6 +96,7 @@ def _attempt_context(request, challenge, attempt) -> dict:
         "attempt": attempt,
         "exchanges": exchanges,
         "lines": annotated_lines(raw, diagnostics),
+        "editor_diagnostics": editor_diagnostics(diagnostics),
         "curl": curl_command(raw, sandbox_address(request.user)["url"]),
     }
 

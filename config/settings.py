@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.email import email_settings
@@ -189,11 +189,14 @@ globals().update(email_settings(env_str("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "HTTP School <noreply@localhost>")
 
 # Every script lives in a static file: no inline script, no eval, no CDN.
+# Styles too, except the <style> element the request editor (CodeMirror) writes
+# its base theme into: that one carries the page's nonce. django-csp sends a
+# nonce only on pages that read request.csp_nonce (those with an editor).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "connect-src": [SELF],
         "font-src": [SELF],

@@ -126,7 +126,8 @@ def _lesson(path, raw) -> list[dict]:
         elif kind == "try":
             try_it = _try_it(path, entry, value)
             if try_it["slug"] in try_slugs:
-                raise ContentError(path, entry, f"try slug {try_it['slug']!r} is used twice")
+                where = f"{entry} (try {try_it['slug']})"
+                raise ContentError(path, where, f"try slug {try_it['slug']!r} is used twice")
             try_slugs.add(try_it["slug"])
             blocks.append({"try": try_it})
         elif kind == "diagram":

@@ -46,7 +46,7 @@ def test_detail_shows_brief_editor_hints_and_tcp_address(client, learner):
     challenge = ChallengeFactory()
     body = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
     assert "<strong>book 1</strong>" in body
-    assert 'id="editor"' in body and "GET / HTTP/1.1" in body
+    assert 'id="challenge-request"' in body and "GET / HTTP/1.1" in body
     assert "Reveal hint 1 (costs 5 XP)" in body
     assert f"curl -v http://{learner.sandbox_key}.sandbox.localhost:8080/books" in body
     assert "Give up and show the solution" in body

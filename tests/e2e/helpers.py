@@ -10,3 +10,9 @@ def logged_in(page, **user_fields):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/dashboard/")
     return user
+
+
+def editor_text(page, within="body") -> str:
+    """The text in the request editor: CodeMirror's own document (what the learner sees)."""
+    content = page.locator(within).locator(".request-editor .cm-content").first
+    return content.evaluate("(el) => window.HttpSchoolEditor.viewOf(el).state.doc.toString()")
