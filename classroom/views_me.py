@@ -30,14 +30,14 @@ def dashboard(request):
     context = {
         **progress_summary(user),
         "badges": badge_case(user),
+        "review": review_summary(user),
+        "beliefs": beliefs_for(user),
         "recent_awards": recent_activity(user),
         "quiz_masteries": topic_masteries(user),
         "challenge_topics": challenge_board(user),
         "assignments": assignments_for(user, due_soon_only=True)[:5],
         "chart": bar_chart(days),
         "xp_30_days": sum(points for _, points in days),
-        "review": review_summary(user),
-        "beliefs": beliefs_for(user),
     }
     return render(request, "classroom/dashboard.html", context)
 

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import activity_record, badge_award, xp_award
-from curriculum.models import Misconception, Topic
+from curriculum.models import Topic
 from curriculum.review import review_next
-from quiz.misconception_links import linked_misconceptions
 from quiz.models import Answer, Question, QuestionProgress, QuizRun
 from quiz.questions import score_answer
 
@@ -26,59 +25,30 @@ class QuizError(Exception):
 
 
 def quiz_run_start(
-    *,
-    user: User,
-    kind: str,
-    topic: Topic | None = None,
-    misconception: Misconception | None = None,
-    rng: random.Random | None = None,
+    *, user: User, kind: str, topic: Topic | None = None, rng: random.Random | None = None
 ) -> QuizRun:
-    """Return the learner's unfinished run of this kind and topic (or misconception), or start one.
+    """Return the learner's unfinished run of this kind and topic, or start a new one.
 
-    A belief run asks only questions that can reveal `misconception`.
-    Raises QuizError when there is nothing to ask (an empty topic, no mistakes
-    due, no question linked to the misconception).
+    Raises QuizError when there is nothing to ask (an empty topic, or no mistakes due).
     """
     rng = rng or random.Random()
     unfinished = QuizRun.objects.filter(
-        user=user, kind=kind, topic=topic, misconception=misconception, finished_at__isnull=True
+        user=user, kind=kind, topic=topic, finished_at__isnull=True
     ).first()
     if unfinished is not None:
         return unfinished
-    if kind == QuizRun.Kind.BELIEF:
-        pool = belief_questions(misconception) if misconception else []
-        questions = rng.sample(pool, min(RUN_SIZE, len(pool)))
-    else:
-        questions = _questions_for_run(user=user, kind=kind, topic=topic, rng=rng)
+    questions = _questions_for_run(user=user, kind=kind, topic=topic, rng=rng)
     if not questions:
-        raise QuizError(_NOTHING_TO_ASK.get(kind, "This topic has no questions yet."))
+        message = (
+            "No mistakes are due for practice right now."
+            if kind == QuizRun.Kind.PRACTICE
+            else "This topic has no questions yet."
+        )
+        raise QuizError(message)
     layout = {str(question.pk): _shuffled_layout(question, rng) for question in questions}
     return QuizRun.objects.create(
-        user=user,
-        kind=kind,
-        topic=topic,
-        misconception=misconception,
-        question_ids=[q.pk for q in questions],
-        layout=layout,
+        user=user, kind=kind, topic=topic, question_ids=[q.pk for q in questions], layout=layout
     )
-
-
-_NOTHING_TO_ASK = {
-    QuizRun.Kind.PRACTICE: "No mistakes are due for practice right now.",
-    QuizRun.Kind.BELIEF: (
-        "No quiz question practises this belief yet. Read the correction and its RFC section, "
-        "or try the challenges listed with it."
-    ),
-}
-
-
-def belief_questions(misconception: Misconception) -> list[Question]:
-    """The active questions whose options (or the question itself) can reveal `misconception`."""
-    return [
-        question
-        for question in Question.objects.filter(is_active=True)
-        if misconception.slug in linked_misconceptions(question.data)
-    ]
 
 
 def _questions_for_run(*, user, kind, topic, rng) -> list[Question]:

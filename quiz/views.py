@@ -8,6 +8,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.ratelimit import rate_limited
 from curriculum.models import Misconception, Topic
+from quiz.belief_runs import quiz_belief_start
 from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
@@ -35,29 +36,40 @@ def index(request):
 @require_POST
 @login_required
 def start(request):
-    """Start (or resume) a run: `topic` is a topic slug, `mixed`, `practice`, or `belief`
-    with `misconception` a misconception slug."""
+    """Start (or resume) a run: `topic` is a topic slug, `mixed` or `practice`;
+    `misconception` a misconception slug (a belief run)."""
+    if "misconception" in request.POST:
+        return _start_belief_run(request)
     choice = request.POST.get("topic", "")
-    kind, topic, misconception = QuizRun.Kind.TOPIC, None, None
+    kind, topic = QuizRun.Kind.TOPIC, None
     if choice in (QuizRun.Kind.MIXED, QuizRun.Kind.PRACTICE):
         kind = choice
-    elif choice == QuizRun.Kind.BELIEF:
-        kind = choice
-        slug = request.POST.get("misconception", "")
-        misconception = Misconception.objects.filter(slug=slug, is_active=True).first()
-        if misconception is None:
-            messages.error(request, "There is no such misconception to practise.")
-            return redirect("dashboard")
     else:
         topic = Topic.objects.filter(slug=choice).first()
         if topic is None:
             messages.error(request, "There is no such quiz topic. Pick one from the list.")
             return redirect("quiz:index")
     try:
-        run = quiz_run_start(user=request.user, kind=kind, topic=topic, misconception=misconception)
+        run = quiz_run_start(user=request.user, kind=kind, topic=topic)
     except QuizError as error:
         messages.warning(request, str(error))
-        return redirect("dashboard" if misconception else "quiz:index")
+        return redirect("quiz:index")
+    url = reverse("quiz:run", args=[run.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _start_belief_run(request):
+    """A run on one misconception, from the dashboard; refusals go back there."""
+    slug = request.POST.get("misconception", "")
+    misconception = Misconception.objects.filter(slug=slug, is_active=True).first()
+    if misconception is None:
+        messages.error(request, "There is no such misconception to practise.")
+        return redirect("dashboard")
+    try:
+        run = quiz_belief_start(user=request.user, misconception=misconception)
+    except QuizError as error:
+        messages.warning(request, str(error))
+        return redirect("dashboard")
     url = reverse("quiz:run", args=[run.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 from challenges.services import sandbox_send
 from challenges.submissions import challenge_submit
 from classroom.beliefs import beliefs_for
+from quiz.belief_runs import quiz_belief_start
 from quiz.models import QuizRun
-from quiz.services import QuizError, quiz_answer_submit, quiz_run_start
+from quiz.services import QuizError, quiz_answer_submit
 from tests.factories import (
     GET_BOOK_STEP,
     ChallengeFactory,
@@ -133,9 +134,7 @@ def test_a_belief_run_asks_only_the_linked_questions():
     linked = {_linked_question(belief).pk for _ in range(4)}
     for _ in range(6):
         QuestionFactory()
-    run = quiz_run_start(
-        user=user, kind=QuizRun.Kind.BELIEF, misconception=belief, rng=random.Random(1)
-    )
+    run = quiz_belief_start(user=user, misconception=belief, rng=random.Random(1))
     assert set(run.question_ids) == linked and run.misconception == belief
     assert run.title == f"Practice: {belief.belief}"
 
@@ -147,7 +146,7 @@ def test_practise_this_posts_a_belief_run(client):
     client.force_login(user)
     page = client.get(reverse("dashboard")).content.decode()
     assert f'name="misconception" value="{belief.slug}"' in page and "Practise this" in page
-    response = client.post(reverse("quiz:start"), {"topic": "belief", "misconception": belief.slug})
+    response = client.post(reverse("quiz:start"), {"misconception": belief.slug})
     run = QuizRun.objects.get(user=user, kind=QuizRun.Kind.BELIEF)
     assert response["Location"] == reverse("quiz:run", args=[run.pk])
 
@@ -167,22 +166,18 @@ def test_no_linked_questions_gives_a_clear_message_and_starts_nothing(client):
     user = UserFactory()
     belief = MisconceptionFactory(diagnostics=["bare-lf"])
     with pytest.raises(QuizError, match="No quiz question practises this belief yet"):
-        quiz_run_start(user=user, kind=QuizRun.Kind.BELIEF, misconception=belief)
+        quiz_belief_start(user=user, misconception=belief)
     sandbox_send(user=user, data=BARE_LF, source="editor")
     client.force_login(user)
     page = client.get(reverse("dashboard")).content.decode()
     assert "Practise this" not in page and "No question or challenge practises this one yet" in page
-    response = client.post(
-        reverse("quiz:start"), {"topic": "belief", "misconception": belief.slug}, follow=True
-    )
+    response = client.post(reverse("quiz:start"), {"misconception": belief.slug}, follow=True)
     assert "No quiz question practises this belief yet" in response.content.decode()
     assert not QuizRun.objects.filter(user=user).exists()
 
 
 def test_an_unknown_misconception_slug_is_refused_with_a_message(client):
     client.force_login(UserFactory())
-    response = client.post(
-        reverse("quiz:start"), {"topic": "belief", "misconception": "no-such"}, follow=True
-    )
+    response = client.post(reverse("quiz:start"), {"misconception": "no-such"}, follow=True)
     assert "There is no such misconception to practise." in response.content.decode()
     assert not QuizRun.objects.exists()
