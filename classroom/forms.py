@@ -29,14 +29,18 @@ class UsernameForm(forms.Form):
 
 
 def item_choices() -> list[tuple[str, list]]:
-    """Grouped choices for a set: every active challenge by topic, then every quiz topic."""
+    """Grouped choices for a set: every active challenge by topic, then every quiz topic.
+
+    Topics are the curriculum's one list, so only those with active questions are quiz items.
+    """
     groups: dict[str, list] = {}
     for challenge in Challenge.objects.filter(is_active=True).select_related("topic"):
         groups.setdefault(f"Challenges: {challenge.topic.title}", []).append(
             (f"challenge:{challenge.slug}", challenge.title)
         )
     groups["Quiz topics"] = [
-        (f"quiz:{topic.slug}", f"Quiz: {topic.title}") for topic in Topic.objects.all()
+        (f"quiz:{topic.slug}", f"Quiz: {topic.title}")
+        for topic in Topic.objects.filter(questions__is_active=True).distinct()
     ]
     return list(groups.items())
 

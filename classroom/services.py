@@ -113,7 +113,7 @@ def _items_from(slugs: list[str]) -> list[tuple[str, object]]:
         if kind == "challenge":
             target = Challenge.objects.filter(slug=slug, is_active=True).first()
         elif kind == "quiz":
-            target = Topic.objects.filter(slug=slug).first()
+            target = Topic.objects.filter(slug=slug, questions__is_active=True).distinct().first()
         else:
             target = None
         if target is None:

@@ -37,7 +37,7 @@ def _assigned(owner, *, name="Tuesday class", title="First steps", members=()):
     group.name = name
     group.save()
     ChallengeFactory(slug="fetch", title="Fetch")
-    TopicFactory(slug="methods", title="Methods")
+    QuestionFactory(topic=TopicFactory(slug="methods", title="Methods"))
     challenge_set = set_save(
         author=owner, title=title, description="", items=["challenge:fetch", "quiz:methods"]
     )
@@ -220,7 +220,7 @@ def test_a_refused_set_keeps_the_order_it_was_given(client, owner):
 
 def test_the_set_form_has_a_labelled_filter_and_shows_each_item_once(client, owner):
     ChallengeFactory(slug="a", title="Alpha")
-    TopicFactory(slug="methods", title="Methods")
+    QuestionFactory(topic=TopicFactory(slug="methods", title="Methods"))
     set_save(author=owner, title="S", description="", items=["challenge:a"])
     challenge_set = ChallengeSet.objects.get()
     page = client.get(reverse("classroom:set_edit", args=[challenge_set.pk])).content.decode()

@@ -78,6 +78,7 @@ def test_members_leave_but_the_owner_cannot():
 
 def test_set_items_are_validated_and_kept_in_order():
     challenge, topic = ChallengeFactory(slug="fetch"), TopicFactory(slug="methods")
+    QuestionFactory(topic=topic)
     author = UserFactory()
     saved = set_save(
         author=author, title="Mine", description="", items=["quiz:methods", "challenge:fetch"]

@@ -10,7 +10,7 @@ from accounts.services import xp_award
 from challenges.submissions import challenge_submit
 from classroom.models import Assignment, ChallengeSet, Membership, StudyGroup
 from classroom.services import assignment_create, set_save
-from tests.factories import ChallengeFactory, TopicFactory, UserFactory, group_with
+from tests.factories import ChallengeFactory, QuestionFactory, TopicFactory, UserFactory, group_with
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,7 @@ def test_cell_for_someone_outside_the_group_is_404(client, owner):
 
 def test_set_create_edit_and_bad_input(client, owner):
     ChallengeFactory(slug="fetch")
-    TopicFactory(slug="methods", title="Methods")
+    QuestionFactory(topic=TopicFactory(slug="methods", title="Methods"))
     bad = client.post(reverse("classroom:set_create"), {"title": "Empty"})
     assert (
         bad.status_code == 400
@@ -228,7 +228,7 @@ def test_a_members_group_page_reads_progress_in_the_same_queries_for_any_number_
     learner = UserFactory()
     group = group_with(members=[learner])
     ChallengeFactory(slug="fetch", title="Fetch")
-    TopicFactory(slug="methods", title="Methods")
+    QuestionFactory(topic=TopicFactory(slug="methods", title="Methods"))
     client.force_login(learner)
 
     def assign(count: int) -> None:

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import logged_in
-from tests.factories import ChallengeFactory, TopicFactory
+from tests.factories import ChallengeFactory, QuestionFactory, TopicFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -165,7 +165,7 @@ def test_set_authoring_filters_and_orders_items_by_keyboard(page):
 
     for title in ("Alpha request", "Beta request", "Gamma request", "Delta request"):
         ChallengeFactory(title=title)
-    TopicFactory(slug="methods", title="Methods")
+    QuestionFactory(topic=TopicFactory(slug="methods", title="Methods"))
     logged_in(page)
     page.goto("/groups/sets/new/")
     page.get_by_label("Title").fill("Ordered")
