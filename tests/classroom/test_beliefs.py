@@ -115,6 +115,23 @@ def test_more_evidence_ranks_first_and_the_dashboard_shows_it():
     )
 
 
+def test_with_as_much_evidence_the_more_recent_ranks_first():
+    user = UserFactory()
+    older, newer = MisconceptionFactory(), MisconceptionFactory()
+    _answer_wrong(user, _linked_question(older))
+    _answer_wrong(user, _linked_question(newer))
+    assert [b.misconception for b in beliefs_for(user)] == [newer, older]
+    _answer_wrong(user, _linked_question(older))
+    assert [b.misconception for b in beliefs_for(user)] == [older, newer]
+
+
+def test_at_most_five_are_shown():
+    user = UserFactory()
+    for _ in range(7):
+        _answer_wrong(user, _linked_question(MisconceptionFactory()))
+    assert len(beliefs_for(user)) == 5
+
+
 def test_a_strangers_answers_checks_and_requests_are_never_shown(client):
     user, stranger = UserFactory(), UserFactory()
     belief = MisconceptionFactory(belief="Only the stranger thinks so.", diagnostics=["bare-lf"])
