@@ -17,7 +17,7 @@ def _log_out(page):
 
 def test_instructor_assigns_a_set_and_sees_a_learners_solve(page, tmp_path):
     ChallengeFactory(slug="fetch-book", title="Fetch book one")
-    TopicFactory(slug="methods", title="Methods")
+    QuestionFactory(topic=TopicFactory(slug="methods", title="Methods"))
 
     logged_in(page, display_name="Teacher")
     page.goto("/groups/")

@@ -19,6 +19,7 @@ TOPICS = [
     "headers",
     "statelessness",
     "caching",
+    "conditional",
     "negotiation",
     "redirects",
     "auth",

@@ -55,7 +55,7 @@ def test_a_broken_file_changes_nothing(bank):
 def test_load_content_command_reports_counts(capsys):
     call_command("load_content")
     out = capsys.readouterr().out
-    assert "Quiz: " in out and "questions in 11 topics" in out
+    assert "Quiz: " in out and "questions in 12 topics" in out
     assert "Challenges: " in out
 
 
