@@ -7,7 +7,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.ratelimit import rate_limited
-from curriculum.models import Topic
+from curriculum.models import Misconception, Topic
+from quiz.belief_runs import quiz_belief_start
 from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
@@ -35,7 +36,10 @@ def index(request):
 @require_POST
 @login_required
 def start(request):
-    """Start (or resume) a run: `topic` is a topic slug, `mixed` or `practice`."""
+    """Start (or resume) a run: `topic` is a topic slug, `mixed` or `practice`;
+    `misconception` a misconception slug (a belief run)."""
+    if "misconception" in request.POST:
+        return _start_belief_run(request)
     choice = request.POST.get("topic", "")
     kind, topic = QuizRun.Kind.TOPIC, None
     if choice in (QuizRun.Kind.MIXED, QuizRun.Kind.PRACTICE):
@@ -50,6 +54,22 @@ def start(request):
     except QuizError as error:
         messages.warning(request, str(error))
         return redirect("quiz:index")
+    url = reverse("quiz:run", args=[run.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _start_belief_run(request):
+    """A run on one misconception, from the dashboard; refusals go back there."""
+    slug = request.POST.get("misconception", "")
+    misconception = Misconception.objects.filter(slug=slug, is_active=True).first()
+    if misconception is None:
+        messages.error(request, "There is no such misconception to practise.")
+        return redirect("dashboard")
+    try:
+        run = quiz_belief_start(user=request.user, misconception=misconception)
+    except QuizError as error:
+        messages.warning(request, str(error))
+        return redirect("dashboard")
     url = reverse("quiz:run", args=[run.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 

@@ -166,3 +166,18 @@ def group_with(owner=None, *, instructors=(), members=()):
     for user in members:
         Membership.objects.create(group=group, user=user, role=Membership.Role.MEMBER)
     return group
+
+
+# --- Misconceptions (added for the review/beliefs work) ------------------------
+
+
+class MisconceptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "curriculum.Misconception"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"belief-{n}")
+    belief = factory.LazyAttribute(lambda m: f"The wrong idea called {m.slug}.")
+    correction = factory.LazyAttribute(lambda m: f"What is true instead of {m.slug}.")
+    reference = "RFC 9110 §9.2.2"
+    diagnostics = factory.LazyFunction(list)
