@@ -1,4 +1,4 @@
-from accounts.selectors import unseen_badges
+from accounts.selectors import DailyGoal, unseen_badges
 
 
 def new_badges(request):
@@ -7,3 +7,11 @@ def new_badges(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"new_badges": unseen_badges(user)}
+
+
+def daily_goal(request):
+    """Today's XP against the goal, for the header; the sum runs only if the page renders it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"daily_goal": DailyGoal(user)}

@@ -119,17 +119,49 @@ class SignUpForm(UserCreationForm):
         return ""
 
 
+# Fixed goals rather than any number: a named pace is easier to pick than a figure,
+# and a quiz answer pays 10 to 20 XP, a challenge 15 to 60, so these span
+# "one question a day" to "an evening's work". The names follow the usual ladder.
+DAILY_GOALS = [
+    (10, "Casual: 10 XP a day (about one question)"),
+    (20, "Regular: 20 XP a day"),
+    (30, "Serious: 30 XP a day"),
+    (50, "Intense: 50 XP a day"),
+    (100, "Marathon: 100 XP a day"),
+]
+
+
 class ProfileForm(forms.ModelForm):
     time_zone = ZoneField(
         choices=zone_choices,
         help_text="Your daily streak starts and ends at midnight in this zone.",
     )
+    daily_goal_xp = forms.TypedChoiceField(
+        label="Daily goal",
+        choices=DAILY_GOALS,
+        coerce=int,
+        required=False,  # a client that sends no goal keeps the one it has
+        help_text="How much XP you aim for each day. The header shows how far you are today.",
+        error_messages={
+            "invalid_choice": "Choose one of the goals in the list: 10, 20, 30, 50 or 100 XP a day."
+        },
+    )
 
     class Meta:
         model = User
-        fields = ("display_name", "time_zone", "show_on_leaderboards")
+        fields = ("display_name", "time_zone", "daily_goal_xp", "show_on_leaderboards")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # An account saved with an old name (Asia/Calcutta) shows its current one selected.
         self.initial["time_zone"] = canonical_zone(self.instance.time_zone)
+        # A goal set elsewhere (the admin) stays selectable, so saving the form keeps it.
+        goal = self.instance.daily_goal_xp
+        if goal not in dict(DAILY_GOALS):
+            self.fields["daily_goal_xp"].choices = [
+                (goal, f"{goal} XP a day (your current goal)"),
+                *DAILY_GOALS,
+            ]
+
+    def clean_daily_goal_xp(self) -> int:
+        return self.cleaned_data.get("daily_goal_xp") or self.instance.daily_goal_xp

@@ -1,10 +1,11 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from functools import cached_property
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from accounts.badges import BADGES, BADGES_BY_SLUG
+from accounts.badges import badge_families, badge_get, badges_all
 from accounts.levels import level_progress
 from accounts.models import BadgeAward, LearnerTotals, User
 
@@ -39,9 +40,16 @@ def progress_summary(user: User) -> dict:
 
 
 def badge_case(user: User) -> list[dict]:
-    """Every badge, earned or not, with when it was earned."""
+    """Every badge, earned or not, with when it was earned and (for some) how."""
     earned = dict(BadgeAward.objects.filter(user=user).values_list("badge", "awarded_at"))
-    return [{"badge": badge, "earned_at": earned.get(badge.slug)} for badge in BADGES]
+    notes: dict[str, str] = {}
+    for family in badge_families():
+        if family.notes and any(badge.slug in earned for badge in family.badges()):
+            notes.update(family.notes(user))
+    return [
+        {"badge": badge, "earned_at": earned.get(badge.slug), "note": notes.get(badge.slug, "")}
+        for badge in badges_all()
+    ]
 
 
 def unseen_badges(user: User) -> list:
@@ -49,7 +57,7 @@ def unseen_badges(user: User) -> list:
     awards = list(BadgeAward.objects.filter(user=user, seen=False))
     if awards:
         BadgeAward.objects.filter(pk__in=[a.pk for a in awards]).update(seen=True)
-    return [BADGES_BY_SLUG[a.badge] for a in awards if a.badge in BADGES_BY_SLUG]
+    return [badge for badge in map(badge_get, (a.badge for a in awards)) if badge]
 
 
 def xp_per_day(user: User, days: int = 30) -> list[tuple]:
@@ -67,3 +75,35 @@ def xp_per_day(user: User, days: int = 30) -> list[tuple]:
     return [
         (first + timedelta(days=n), by_day.get(first + timedelta(days=n), 0)) for n in range(days)
     ]
+
+
+def xp_today(user: User) -> int:
+    """XP earned since midnight in the learner's zone: one indexed sum over today's awards."""
+    zone = user.zone
+    midnight = datetime.combine(timezone.localdate(timezone.now(), zone), time.min, tzinfo=zone)
+    return user.xp_awards.filter(awarded_at__gte=midnight).aggregate(xp=Sum("points"))["xp"] or 0
+
+
+class DailyGoal:
+    """Today's XP against the learner's daily goal, summed only when a page shows it."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.goal = user.daily_goal_xp
+
+    @cached_property
+    def xp(self) -> int:
+        return xp_today(self.user)
+
+    @property
+    def met(self) -> bool:
+        return self.xp >= self.goal
+
+    @property
+    def bar_value(self) -> int:
+        """The bar stops full: 45 of 30 XP is a met goal, not a bar drawn past its end."""
+        return min(self.xp, self.goal)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.xp / self.goal)) if self.goal else 100

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from accounts.badges import BADGES_BY_SLUG
+from accounts.badges import badge_get
 from accounts.models import ActivityDay, BadgeAward, LearnerTotals, User, XpAward
 
 BADGE_POINTS = 10
@@ -34,7 +34,12 @@ def totals_for(user: User) -> LearnerTotals:
 
 
 def profile_update(
-    *, user: User, display_name: str, time_zone: str, show_on_leaderboards: bool
+    *,
+    user: User,
+    display_name: str,
+    time_zone: str,
+    show_on_leaderboards: bool,
+    daily_goal_xp: int | None = None,
 ) -> User:
     """Save the learner's settings; the leaderboard listing follows in the same transaction."""
     with transaction.atomic():
@@ -43,7 +48,10 @@ def profile_update(
             time_zone,
             show_on_leaderboards,
         )
-        user.save(update_fields=["display_name", "time_zone", "show_on_leaderboards"])
+        user.daily_goal_xp = daily_goal_xp or user.daily_goal_xp
+        user.save(
+            update_fields=["display_name", "time_zone", "show_on_leaderboards", "daily_goal_xp"]
+        )
         LearnerTotals.objects.filter(user=user).update(listed=show_on_leaderboards)
     return user
 
@@ -84,7 +92,7 @@ def _totals_add(user: User, points: int, at: datetime) -> None:
 
 def badge_award(*, user: User, badge: str) -> bool:
     """Give `badge` to the learner once, with its XP; return True if it is new."""
-    if badge not in BADGES_BY_SLUG:
+    if badge_get(badge) is None:
         raise ValueError(f"unknown badge {badge!r}")
     try:
         with transaction.atomic():

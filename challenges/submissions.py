@@ -22,6 +22,7 @@ from challenges.models import (
     RecordedExchange,
     Submission,
 )
+from challenges.review import review_record
 from challenges.sandbox import LIMITS, Outcome
 from challenges.sandbox.grading import CheckResult, grade_step
 from challenges.services import sandbox_send, sandbox_state_for
@@ -147,6 +148,7 @@ def _grade(progress, rows, state, raw, source, outcome) -> Attempt:
         solved_now, xp = _solve(progress)
     if progress.status == ChallengeProgress.Status.NEW:
         progress.status = ChallengeProgress.Status.TRIED
+    review_record(progress, passed=passed, completed=step + 1 == challenge.step_count, sent=raw)
     progress.save()
     activity_record(user=progress.user)
     _badges_after_attempt(progress.user, challenge, rows, submission, solved_now)

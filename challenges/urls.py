@@ -1,6 +1,6 @@
 from django.urls import path
 
-from challenges import views
+from challenges import views, views_try
 
 app_name = "challenges"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("sandbox/", views.sandbox_info, name="sandbox"),
     path("sandbox/reset/", views.sandbox_reset_view, name="sandbox_reset"),
+    path("try/", views_try.try_view, name="try"),
     path("submissions/<int:submission_id>/", views.submission_detail, name="submission"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/send/", views.send, name="send"),

@@ -8,7 +8,7 @@ those keys stand for in one query per kind, so the feed costs the same however l
 from dataclasses import dataclass
 from datetime import datetime
 
-from accounts.badges import BADGES_BY_SLUG
+from accounts.badges import badge_get
 from accounts.selectors import recent_awards
 from challenges.models import Challenge
 from curriculum.models import Topic
@@ -59,6 +59,6 @@ def _words(key: list[str], challenges, questions, topics) -> tuple[str, str]:
         topic = topics.get(name)
         return (f"a perfect quiz run in {topic}" if topic else "a perfect quiz run"), ""
     if kind == "badge":
-        badge = BADGES_BY_SLUG.get(name)
+        badge = badge_get(name)
         return "the badge", badge.name if badge else name
     return "your activity", ""

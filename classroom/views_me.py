@@ -10,27 +10,30 @@ from django.views.decorators.http import require_GET
 
 from accounts.selectors import badge_case, progress_summary, xp_per_day
 from challenges.models import Submission
-from challenges.selectors import challenge_board
 from classroom.activity import recent_activity
+from classroom.beliefs import beliefs_for
 from classroom.charts import bar_chart
+from classroom.mastery import topic_mastery
+from classroom.review import review_summary
 from classroom.selectors import assignments_for
 from curriculum.selectors import continue_point
 from quiz.models import Answer
-from quiz.selectors import topic_masteries
 
 
 @require_GET
 @login_required
 def dashboard(request):
-    """Level, streak, badges, recent activity, mastery per topic, assignments due, XP per day."""
+    """Level, streak, badges, recent activity, mastery per topic, assignments due, XP per day,
+    what is due for review and what the learner may believe."""
     user = request.user
     days = xp_per_day(user)
     context = {
         **progress_summary(user),
         "badges": badge_case(user),
+        "review": review_summary(user),
+        "beliefs": beliefs_for(user),
         "recent_awards": recent_activity(user),
-        "quiz_masteries": topic_masteries(user),
-        "challenge_topics": challenge_board(user),
+        "mastery": topic_mastery(user),
         "assignments": assignments_for(user, due_soon_only=True)[:5],
         "chart": bar_chart(days),
         "xp_30_days": sum(points for _, points in days),

@@ -15,7 +15,9 @@ from django.db import transaction
 
 from accounts.content_version import content_version_bump
 from curriculum.content_schema import ContentError, load_topics, load_units
-from curriculum.models import Lesson, Topic, Unit
+from curriculum.misconceptions import DEFAULT_PATH as MISCONCEPTIONS_PATH
+from curriculum.misconceptions import load_misconceptions
+from curriculum.models import Lesson, Misconception, Topic, Unit
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -41,6 +43,27 @@ def curriculum_topics_load(path: Path | None = None) -> int:
                 defaults={key: topic[key] for key in ("title", "summary", "order")},
             )
     return len(topics)
+
+
+def misconceptions_load(known_codes, path: Path | None = None) -> int:
+    """Validate misconceptions.yaml and upsert every misconception; return how many there are.
+
+    `known_codes` are the sandbox's diagnostic codes: the caller (load_content,
+    in classroom) passes them, since curriculum may not import the sandbox. A
+    misconception gone from the file is deactivated, so the belief runs that
+    name it keep their link. Raises curriculum.misconceptions.ContentError.
+    """
+    entries = load_misconceptions(path or MISCONCEPTIONS_PATH, known_codes)
+    fields = ("belief", "correction", "reference", "diagnostics")
+    with transaction.atomic():
+        transaction.on_commit(content_version_bump)
+        for entry in entries:
+            Misconception.objects.update_or_create(
+                slug=entry["slug"],
+                defaults={**{key: entry[key] for key in fields}, "is_active": True},
+            )
+        Misconception.objects.exclude(slug__in=[e["slug"] for e in entries]).update(is_active=False)
+    return len(entries)
 
 
 def curriculum_path_load(

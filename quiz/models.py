@@ -137,7 +137,7 @@ class QuestionProgress(models.Model):
 
     Practice uses Leitner boxes: a miss puts the question in box 1, due at once;
     each right answer in a later run moves it up a box and further out
-    (see quiz.services.PRACTICE_INTERVALS); three such passes and it leaves the queue.
+    (see curriculum.review.INTERVALS); three such passes and it leaves the queue.
     """
 
     user = models.ForeignKey(

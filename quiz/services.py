@@ -1,7 +1,9 @@
-"""Writes of the quiz: starting runs, recording answers, XP and the practice queue."""
+"""Writes of the quiz: starting runs, recording answers, XP and the practice queue.
+
+The practice queue follows the Leitner rule shared with challenges (curriculum.review).
+"""
 
 import random
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import activity_record, badge_award, xp_award
 from curriculum.models import Topic, Unit
+from curriculum.review import review_next
 from curriculum.selectors import active_units, unit_standing
 from curriculum.services import unit_checkpoint_record, unit_placement_record
 from quiz.models import Answer, Question, QuestionProgress, QuizRun
@@ -17,10 +20,7 @@ from quiz.questions import score_answer
 RUN_SIZE = 10
 PLACEMENT_SIZE = 12
 PERFECT_RUN_BONUS = 25
-PASSES_TO_LEAVE_PRACTICE = 3
 CENTURY = 100
-# Leitner boxes: how long after a right answer a question in box N comes due again.
-PRACTICE_INTERVALS = {1: timedelta(0), 2: timedelta(days=1), 3: timedelta(days=3)}
 
 
 class QuizError(Exception):
@@ -195,22 +195,27 @@ def _progress_update(*, run: QuizRun, question: Question, correct: bool) -> None
     progress, _ = QuestionProgress.objects.select_for_update().get_or_create(
         user=run.user, question=question, defaults={"last_correct": correct}
     )
-    now = timezone.now()
     progress.last_correct = correct
     progress.times_answered += 1
     progress.times_correct += correct
+    # One pass per run: a question answered right again in the same run is no new recall.
+    if correct and progress.last_pass_run_id == run.pk:
+        progress.save()
+        return
+    step = review_next(
+        box=progress.box,
+        due_at=progress.due_at,
+        passes=progress.practice_passes,
+        in_review=progress.in_practice,
+        passed=correct,
+        now=timezone.now(),
+    )
     if not correct:
-        progress.in_practice, progress.box, progress.practice_passes = True, 1, 0
-        progress.due_at = now
         progress.last_pass_run = None
-    elif progress.in_practice and progress.last_pass_run_id != run.pk and progress.due_at <= now:
-        progress.practice_passes += 1
+    elif step.passes > progress.practice_passes:
         progress.last_pass_run = run
-        if progress.practice_passes >= PASSES_TO_LEAVE_PRACTICE:
-            progress.in_practice, progress.box, progress.due_at = False, 0, None
-        else:
-            progress.box = min(progress.box + 1, max(PRACTICE_INTERVALS))
-            progress.due_at = now + PRACTICE_INTERVALS[progress.box]
+    progress.box, progress.due_at, progress.practice_passes = step.box, step.due_at, step.passes
+    progress.in_practice = step.still_in_review
     progress.save()
 
 

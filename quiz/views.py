@@ -7,7 +7,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.ratelimit import rate_limited
-from curriculum.models import Topic, Unit
+from curriculum.models import Misconception, Topic, Unit
+from quiz.belief_runs import quiz_belief_start
 from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
@@ -43,7 +44,10 @@ def index(request):
 @login_required
 def start(request):
     """Start (or resume) a run: `topic` is a topic slug, `mixed` or `practice`;
-    `unit` is a unit slug (its checkpoint), `placement` the unit slug to skip to."""
+    `misconception` a misconception slug (a belief run); `unit` a unit slug (its
+    checkpoint), `placement` the unit slug a placement check skips to."""
+    if "misconception" in request.POST:
+        return _start_belief_run(request)
     if "unit" in request.POST or "placement" in request.POST:
         return _start_path_run(request)
     choice = request.POST.get("topic", "")
@@ -82,6 +86,22 @@ def _start_path_run(request):
 
 
 def _to_run(request, run):
+    url = reverse("quiz:run", args=[run.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _start_belief_run(request):
+    """A run on one misconception, from the dashboard; refusals go back there."""
+    slug = request.POST.get("misconception", "")
+    misconception = Misconception.objects.filter(slug=slug, is_active=True).first()
+    if misconception is None:
+        messages.error(request, "There is no such misconception to practise.")
+        return redirect("dashboard")
+    try:
+        run = quiz_belief_start(user=request.user, misconception=misconception)
+    except QuizError as error:
+        messages.warning(request, str(error))
+        return redirect("dashboard")
     url = reverse("quiz:run", args=[run.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 

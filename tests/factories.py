@@ -168,6 +168,21 @@ def group_with(owner=None, *, instructors=(), members=()):
     return group
 
 
+# --- Misconceptions (added for the review/beliefs work) ------------------------
+
+
+class MisconceptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "curriculum.Misconception"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"belief-{n}")
+    belief = factory.LazyAttribute(lambda m: f"The wrong idea called {m.slug}.")
+    correction = factory.LazyAttribute(lambda m: f"What is true instead of {m.slug}.")
+    reference = "RFC 9110 §9.2.2"
+    diagnostics = factory.LazyFunction(list)
+
+
 # --- Curriculum: units and lessons of the path (added for the path, issue 12) ---
 
 

@@ -127,11 +127,9 @@ def _transfer_codings(codings: list[Field]) -> list[Finding]:
     names = [name for name in names if name]
     written = ", ".join(shown(field.value) for field in codings)
     where = codings[0].value_offset
-    if (
-        names.count(b"chunked") > 1
-        or (b"chunked" in names and names[-1] != b"chunked")
-        or not names
-    ):
+    # Whatever the codings, a request whose last one is not chunked has no knowable end
+    # (RFC 9112 §6.3, rule 4: 400 and close); an unknown coding before chunked is §6.1's 501.
+    if not names or names.count(b"chunked") > 1 or names[-1] != b"chunked":
         message = (
             f'Transfer-Encoding is "{written}". In a request, chunked must be the last coding and appear '
             "once, or the server cannot find the end of the body; RFC 9112 makes it answer 400 and close. "

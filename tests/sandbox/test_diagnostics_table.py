@@ -253,10 +253,15 @@ ROWS = {
         [400],
         [("transfer-encoding-in-http10", 2, 1), ("ignored-after-close", 4, 1)],
     ),
-    "te-gzip": Row(
+    "te-gzip-alone": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: gzip\n\n"),
+        [400],
+        [("invalid-transfer-encoding", 3, 20)],
+    ),
+    "te-gzip-then-chunked": Row(
+        crlf("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: gzip, chunked\n\n0\n\n"),
         [501],
-        [("unknown-transfer-coding", 3, 20)],
+        [("unknown-transfer-coding", 3, 20), ("ignored-after-close", 5, 1)],
     ),
     "te-chunked-not-last": Row(
         crlf("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: chunked, gzip\n\n"),

@@ -4,9 +4,11 @@ from django.db import transaction
 from challenges.content_schema import ContentError as ChallengeContentError
 from challenges.loader import challenge_bank_load
 from challenges.models import Challenge
+from challenges.sandbox import DIAGNOSTIC_CODES
 from classroom.loader import SetContentError, ready_made_sets_load
 from curriculum.content_schema import ContentError as CurriculumContentError
-from curriculum.loader import curriculum_path_load, curriculum_topics_load
+from curriculum.loader import curriculum_path_load, curriculum_topics_load, misconceptions_load
+from curriculum.misconceptions import ContentError as MisconceptionContentError
 from quiz.loader import quiz_bank_load
 from quiz.models import Question
 from quiz.questions import ContentError as QuizContentError
@@ -24,6 +26,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 topics = curriculum_topics_load()
+                # Before the banks: their options and checks name these slugs.
+                misconceptions = misconceptions_load(DIAGNOSTIC_CODES)
                 quiz = quiz_bank_load()
                 challenges = challenge_bank_load()
                 path = curriculum_path_load(
@@ -37,12 +41,14 @@ class Command(BaseCommand):
                 sets = ready_made_sets_load()
         except (
             CurriculumContentError,
+            MisconceptionContentError,
             QuizContentError,
             ChallengeContentError,
             SetContentError,
         ) as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
         self.stdout.write(self.style.SUCCESS(f"Topics: {topics}"))
+        self.stdout.write(self.style.SUCCESS(f"Misconceptions: {misconceptions}"))
         self.stdout.write(self.style.SUCCESS(f"Quiz: {quiz}"))
         self.stdout.write(self.style.SUCCESS(f"Challenges: {challenges}"))
         self.stdout.write(self.style.SUCCESS(f"Learning path: {path}"))
