@@ -28,7 +28,7 @@ TRY = {
 
 
 @pytest.fixture
-def units(try_it_template):
+def units(db):
     made = path_of(3)
     lesson = made[0].lesson
     lesson.blocks = [

@@ -1,16 +1,12 @@
 """The path in a browser: a new learner works through unit 1; another skips ahead by placement.
 
-Runs on the real content (load_content). The try-it boxes belong to the tryit
-work: once its curriculum/_try_it.html is in templates/, each box of unit 1 is
-sent; until then the lesson renders a test stand-in (tests/curriculum/conftest.py)
-and the boxes are not sent.
+Runs on the real content (load_content); each try-it box of unit 1 is sent
+(the box's own behaviour is tested in tests/e2e by its author).
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -18,16 +14,13 @@ from challenges.models import Challenge
 from curriculum.models import Unit, UnitProgress
 from quiz.models import Question, QuizRun
 from quiz.questions import correct_answer
-from tests.curriculum.conftest import try_it_template  # noqa: F401 (a fixture)
 from tests.e2e.test_accessibility import AXE, RUN_AXE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-REAL_TRY_IT = (Path(settings.BASE_DIR) / "templates" / "curriculum" / "_try_it.html").exists()
-
 
 @pytest.fixture
-def content(try_it_template):  # noqa: F811
+def content(transactional_db):
     call_command("load_content", verbosity=0)
     return list(Unit.objects.filter(is_active=True).order_by("number"))
 
@@ -101,15 +94,16 @@ def test_a_new_learner_works_through_unit_one(page, content, tmp_path):
     expect(page.locator(".lesson a.citation").first).to_have_attribute(
         "href", "https://www.rfc-editor.org/rfc/rfc9110#section-3.3"
     )
-    if REAL_TRY_IT:
-        # Each box sends the lesson's own request to the learner's sandbox.
-        boxes = page.locator(".lesson .try-it")
-        expect(boxes).to_have_count(len(first.lesson.try_its))
-        for index, try_it in enumerate(first.lesson.try_its):
-            box = boxes.nth(index)
-            box.get_by_role("button", name="Send", exact=True).click()
-            status = try_it["expect"]["status"]
-            expect(box.locator(".try-it-result")).to_contain_text(f"HTTP/1.1 {status}")
+    # Each box sends the lesson's own request to the learner's sandbox.
+    boxes = page.locator(".lesson .try-it")
+    expect(boxes).to_have_count(len(first.lesson.try_its))
+    for index, try_it in enumerate(first.lesson.try_its):
+        box = boxes.nth(index)
+        box.get_by_role("button", name="Send", exact=True).click()
+        status = try_it["expect"]["status"]
+        expect(box.locator(".try-it-result")).to_contain_text(f"HTTP/1.1 {status}")
+    sent = UnitProgress.objects.get(user__username="grace", unit=first).tries_sent
+    assert set(sent) == {try_it["slug"] for try_it in first.lesson.try_its}
     _no_serious_violations(page)
 
     page.get_by_role("button", name="I have read the lesson").click()
