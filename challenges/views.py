@@ -29,6 +29,7 @@ from challenges.submissions import (
     challenge_submit,
     progress_for,
 )
+from curriculum.selectors import units_checking_challenge
 
 
 def _challenge(slug: str) -> Challenge:
@@ -65,6 +66,7 @@ def _page_context(request, challenge: Challenge, **extra) -> dict:
         "history": step_history(request.user, challenge, limit=5),
         "address": sandbox_address(request.user),
         "xp_now": challenge.xp_for(progress.hints_revealed),
+        "units": units_checking_challenge(challenge.slug),
     }
     context.update(extra)
     context.setdefault(

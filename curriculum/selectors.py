@@ -75,6 +75,11 @@ def active_units() -> list[Unit]:
     return list(Unit.objects.filter(is_active=True).select_related("lesson").order_by("number"))
 
 
+def units_checking_challenge(slug: str) -> list[Unit]:
+    """The active units whose checkpoint includes this challenge, in path order (one query)."""
+    return [unit for unit in active_units() if slug in unit.checkpoint_challenges]
+
+
 def path_standings(user) -> list[UnitStanding]:
     """Every active unit in order, with the learner's steps and status (complete/current/open/locked)."""
     units = active_units()

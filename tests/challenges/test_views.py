@@ -378,3 +378,21 @@ def test_a_follow_on_is_shown_once_folded_under_its_cause(client):
     assert cause < folded < follow_on
     # The follow-on appears once on the page: under its cause, not again on its own line.
     assert body.count("<code>malformed-request-line</code>") == 1
+
+
+def test_a_challenge_of_a_units_checkpoint_links_back_to_the_unit(client):
+    from tests.factories import UnitFactory
+
+    challenge = ChallengeFactory(slug="unit-linked")
+    unit = UnitFactory(checkpoint_challenges=["unit-linked"])
+    client.force_login(UserFactory())
+    page = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
+    assert f'href="{reverse("curriculum:unit", args=[unit.slug])}"' in page
+    assert "part of <a" in page
+
+
+def test_a_challenge_in_no_unit_names_none(client):
+    challenge = ChallengeFactory(slug="on-its-own")
+    client.force_login(UserFactory())
+    page = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
+    assert "part of <a" not in page
