@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from curriculum.diagrams import DiagramError, diagram_validate
+from curriculum.strict_yaml import StrictLoader
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CITATION_RE = re.compile(r"RFC \d{3,5} §\d+(?:\.\d+)*")
@@ -35,13 +36,14 @@ class ContentError(Exception):
 def read_yaml(path: Path):
     """Parse one file, turning unreadable text or bad YAML into a ContentError with its line."""
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=StrictLoader)
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError(path, "file", f"cannot be read ({error})") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
-        raise ContentError(path, where, f"YAML syntax error: {error}") from error
+        reason = getattr(error, "problem", None) or str(error)
+        raise ContentError(path, where, f"YAML syntax error: {reason}") from error
 
 
 def load_topics(path: Path) -> list[dict]:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from curriculum.strict_yaml import StrictLoader
+
 __all__ = [
     "DEFAULT_PATH",
     "ContentError",
@@ -42,32 +44,6 @@ class ContentError(Exception):
     def __init__(self, path, entry, problem):
         self.path, self.entry, self.problem = str(path), entry, problem
         super().__init__(f"{self.path}: {entry}: {problem}")
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys, which PyYAML would silently overwrite."""
-
-
-def _construct_unique_mapping(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float):
-            continue  # unhashable keys are left for construct_mapping to reject
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping",
-                node.start_mark,
-                f"found duplicate key {key!r}",
-                key_node.start_mark,
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping
-)
 
 
 def load_misconceptions(path, known_codes) -> list[dict]:
@@ -144,7 +120,7 @@ def _read(path):
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(path, "file", f"cannot be read ({exc})") from exc
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"

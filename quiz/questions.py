@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from curriculum import misconceptions
+from curriculum.strict_yaml import StrictLoader
 from quiz.scoring import Score, _is_index, correct_answer, normalize_typed_answer, score_answer
 
 __all__ = [
@@ -74,32 +75,6 @@ class ContentError(Exception):
 # --- Loading -------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys, which PyYAML would silently overwrite."""
-
-
-def _construct_unique_mapping(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float):
-            continue  # unhashable keys are left for construct_mapping to reject
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping",
-                node.start_mark,
-                f"found duplicate key {key!r}",
-                key_node.start_mark,
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping
-)
-
-
 def load_question_file(path) -> tuple[str, list[dict]]:
     """Read one topic file and return (topic slug, questions), normalised.
 
@@ -118,7 +93,7 @@ def load_question_file(path) -> tuple[str, list[dict]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(path, "file", f"cannot be read ({exc})") from exc
     try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        data = yaml.load(text, Loader=StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"

@@ -207,3 +207,10 @@ def test_load_content_refuses_a_broken_unit_and_changes_nothing(tmp_path, monkey
     with pytest.raises(CommandError, match=r"Nothing was loaded\. .*01-first\.yaml: unit: topic"):
         call_command("load_content", stdout=io.StringIO())
     assert list(Unit.objects.values_list("slug", "is_active")) == units_before
+
+
+def test_a_key_written_twice_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "01-first.yaml"
+    path.write_text("unit:\n  slug: first\n  slug: second\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"line 3: YAML syntax error.*duplicate key 'slug'"):
+        load_unit(path, TOPICS)
