@@ -77,7 +77,13 @@ def active_units() -> list[Unit]:
 
 def units_checking_challenge(slug: str) -> list[Unit]:
     """The active units whose checkpoint includes this challenge, in path order (one query)."""
+    # Twelve units: filtering in Python keeps this portable (SQLite has no JSON contains).
     return [unit for unit in active_units() if slug in unit.checkpoint_challenges]
+
+
+def units_before(unit: Unit) -> list[Unit]:
+    """The active units that come before `unit` on the path, in order (one query)."""
+    return [other for other in active_units() if other.number < unit.number]
 
 
 def path_standings(user) -> list[UnitStanding]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from curriculum.models import Unit, UnitProgress
 from curriculum.registry import challenge_facts
-from curriculum.selectors import MASTERY, active_units
+from curriculum.selectors import MASTERY, units_before, units_checking_challenge
 from curriculum.signals import unit_completed
 
 
@@ -59,8 +59,7 @@ def unit_checkpoint_record(*, user: User, unit: Unit, score: float) -> bool:
 @transaction.atomic
 def unit_progress_note_solve(*, user: User, challenge_slug: str) -> list[Unit]:
     """A first solve of `challenge_slug`: complete every unit it was the last step of; return them."""
-    # Twelve units: filtering in Python keeps this portable (SQLite has no JSON contains).
-    units = [unit for unit in active_units() if challenge_slug in unit.checkpoint_challenges]
+    units = units_checking_challenge(challenge_slug)
     return [unit for unit in units if _complete_if_mastered(user, unit)]
 
 
@@ -73,7 +72,7 @@ def unit_placement_record(*, user: User, unit: Unit, score: float) -> list[Unit]
     """
     if score < MASTERY:
         return []
-    earlier = [other for other in active_units() if other.number < unit.number]
+    earlier = units_before(unit)
     return [other for other in earlier if _unit_complete(user, other, UnitProgress.Via.PLACEMENT)]
 
 

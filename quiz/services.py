@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.services import activity_record, badge_award, xp_award
 from curriculum.models import Topic, Unit
 from curriculum.review import review_next
-from curriculum.selectors import active_units, unit_standing
+from curriculum.selectors import unit_standing, units_before
 from curriculum.services import unit_checkpoint_record, unit_placement_record
 from quiz.models import Answer, Question, QuestionProgress, QuizRun
 from quiz.questions import score_answer
@@ -95,7 +95,7 @@ def quiz_placement_start(*, user: User, unit: Unit, rng: random.Random | None = 
     if unit_standing(user, unit).unlocked:
         raise QuizError(f"Unit {unit.number} is already open to you: no check needed.")
     rng = rng or random.Random()
-    earlier = [other for other in active_units() if other.number < unit.number]
+    earlier = units_before(unit)
     share = max(1, PLACEMENT_SIZE // max(1, len(earlier)))
     questions = []
     for other in earlier:
