@@ -78,15 +78,25 @@ def _rate_limit(user: User) -> None:
         )
 
 
-def challenge_submit(*, user: User, challenge: Challenge, data: bytes) -> Attempt:
-    """Send the learner's raw bytes from the editor and grade the current step."""
+def editor_input_admit(
+    *, user: User, data: bytes, too_large: type[SubmissionRefused] = SubmissionRefused
+) -> None:
+    """Refuse, before anything runs, editor bytes that are empty, too many or too often.
+
+    `too_large` is the refusal an oversized request raises (its class carries the status).
+    """
     if not data.strip():
         raise SubmissionRefused("There is nothing to send yet: type a request first.")
     if len(data) > LIMITS.input_bytes:
-        raise SubmissionRefused(
+        raise too_large(
             f"That is {len(data):,} bytes; the sandbox takes at most {LIMITS.input_bytes:,} at once."
         )
     _rate_limit(user)
+
+
+def challenge_submit(*, user: User, challenge: Challenge, data: bytes) -> Attempt:
+    """Send the learner's raw bytes from the editor and grade the current step."""
+    editor_input_admit(user=user, data=data)
     with transaction.atomic():
         progress = ChallengeProgress.objects.select_for_update().get(
             pk=progress_for(user, challenge).pk

@@ -8,9 +8,8 @@ gives a body it will not take (RFC 9110 §15.5.14).
 
 from accounts.models import User
 from challenges.models import RecordedExchange
-from challenges.sandbox import LIMITS
 from challenges.services import sandbox_send
-from challenges.submissions import SubmissionRefused, _rate_limit
+from challenges.submissions import SubmissionRefused, editor_input_admit
 
 
 class TryTooLarge(SubmissionRefused):
@@ -19,12 +18,6 @@ class TryTooLarge(SubmissionRefused):
 
 def try_send(*, user: User, data: bytes) -> list[RecordedExchange]:
     """Run `data` against the learner's sandbox state; return the exchanges recorded, oldest first."""
-    if not data.strip():
-        raise SubmissionRefused("There is nothing to send yet: type a request first.")
-    if len(data) > LIMITS.input_bytes:
-        raise TryTooLarge(
-            f"That is {len(data):,} bytes; the sandbox takes at most {LIMITS.input_bytes:,} at once."
-        )
-    _rate_limit(user)
+    editor_input_admit(user=user, data=data, too_large=TryTooLarge)
     _, rows = sandbox_send(user=user, data=data, source=RecordedExchange.Source.EDITOR)
     return rows
