@@ -180,10 +180,15 @@ class SandboxServer:
     def port(self) -> int:
         return self._server.sockets[0].getsockname()[1]
 
-    async def close(self) -> None:
-        """Stop listening and end every open connection."""
+    async def close(self, grace: float = 0.0) -> None:
+        """Stop listening and end every open connection, once each request under way
+        is answered or `grace` seconds have passed."""
         if self._server is not None:
             self._server.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while loop.time() < deadline and any(record.busy for record in self._open.values()):
+            await asyncio.sleep(0.01)
         tasks = list(self._open)
         for task in tasks:
             task.cancel()

@@ -1,10 +1,13 @@
 import asyncio
+import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from challenges.sandbox.server import SandboxServer, ServerConfig
 from challenges.tcp import DjangoSandboxHandler
+
+STOP_GRACE = 5.0
 
 
 class Command(BaseCommand):
@@ -37,17 +40,29 @@ class Command(BaseCommand):
             write_timeout=options["write_timeout"],
             max_unread_output=options["max_unread_output"],
         )
-        try:
-            asyncio.run(self._serve(options["host"], options["port"], config))
-        except KeyboardInterrupt:
-            self.stdout.write("Sandbox stopped.")
+        asyncio.run(self._serve(options["host"], options["port"], config))
 
     async def _serve(self, host: str, port: int, config: ServerConfig) -> None:
-        server = SandboxServer(DjangoSandboxHandler(), config)
-        listener = await server.start(host, port)
+        handler = DjangoSandboxHandler()
+        server = SandboxServer(handler, config)
+        await server.start(host, port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
         self.stdout.write(
             f"Sandbox listening on {host}:{server.port}. Try: curl -v http://{host}:{server.port}/books\n"
             f"Use Host: YOURKEY.{settings.SANDBOX_PUBLIC_HOST} to answer from your own bookshop."
         )
-        async with listener:
-            await listener.serve_forever()
+        await stop.wait()
+        # A stop loses nothing: requests under way are answered (for up to STOP_GRACE
+        # seconds), then every exchange still queued for recording is written.
+        await server.close(grace=STOP_GRACE)
+        await loop.run_in_executor(None, handler.close)
+        recorder, gate = handler.recorder, handler.gate
+        self.stdout.write(
+            f"Sandbox stopped; {recorder.written} exchanges recorded"
+            + (f", {recorder.dropped} dropped" if recorder.dropped else "")
+            + f"; {gate.asked} keyed requests asked the cache in {gate.trips} trips,"
+            f" {handler.answered_from_reading} answered from a cached reading."
+        )
