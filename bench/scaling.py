@@ -2,7 +2,7 @@
 
 `python -m bench.scaling [--quick]` runs in its own process, on PostgreSQL
 (SCALING_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/hs_scaling_bench)
-and Redis (SCALING_REDIS_URL, default redis://127.0.0.1:6379/11), with the
+and Redis (SCALING_REDIS_URL, default redis://127.0.0.1:6379/12), with the
 production settings of bench/pages.py (that module is pointed at this database
 before it is imported, so its setup, gunicorn command and page helpers serve here).
 
@@ -48,7 +48,7 @@ os.environ.setdefault(
     os.environ.get("SCALING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hs_scaling_bench"),
 )
 os.environ.setdefault(
-    "PAGES_REDIS_URL", os.environ.get("SCALING_REDIS_URL", "redis://127.0.0.1:6379/11")
+    "PAGES_REDIS_URL", os.environ.get("SCALING_REDIS_URL", "redis://127.0.0.1:6379/12")
 )
 
 from bench import engines, pages  # noqa: E402  (pages reads PAGES_* when imported)
