@@ -9,6 +9,23 @@ from challenges.sandbox.server import SandboxServer, ServerConfig
 from challenges.tcp import DjangoSandboxHandler
 
 
+def _cannot_listen(host: str, port: int, error: OSError, reuse_port: bool) -> str:
+    """One plain sentence for a port that cannot be had, instead of a traceback."""
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    text = f"Cannot listen on {host}:{port}: {reason}."
+    if error.errno == errno.EADDRINUSE:
+        text += (
+            f" Another process holds port {port}. Stop it or choose another --port; to run "
+            "several sandbox processes on one port, start every one of them with --reuse-port."
+        )
+        if reuse_port:
+            text += (
+                " This one was: the process holding the port was started without it, "
+                "or by another user."
+            )
+    return text
+
+
 class Command(BaseCommand):
     help = "Run the TCP sandbox server: raw HTTP/1.1 from curl, netcat or any client, answered by the sandbox."
 
@@ -64,20 +81,3 @@ class Command(BaseCommand):
         )
         async with listener:
             await listener.serve_forever()
-
-
-def _cannot_listen(host: str, port: int, error: OSError, reuse_port: bool) -> str:
-    """One plain sentence for a port that cannot be had, instead of a traceback."""
-    reason = os.strerror(error.errno) if error.errno else str(error)
-    text = f"Cannot listen on {host}:{port}: {reason}."
-    if error.errno == errno.EADDRINUSE:
-        text += (
-            f" Another process holds port {port}. Stop it or choose another --port; to run "
-            "several sandbox processes on one port, start every one of them with --reuse-port."
-        )
-        if reuse_port:
-            text += (
-                " This one was: the process holding the port was started without it, "
-                "or by another user."
-            )
-    return text
