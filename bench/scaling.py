@@ -40,8 +40,6 @@ import sys
 import time
 from collections import Counter
 from contextlib import ExitStack
-from pathlib import Path
-from urllib.parse import urlsplit
 
 os.environ.setdefault(
     "PAGES_DATABASE_URL",
@@ -51,78 +49,13 @@ os.environ.setdefault(
     "PAGES_REDIS_URL", os.environ.get("SCALING_REDIS_URL", "redis://127.0.0.1:6379/12")
 )
 
-from bench import engines, pages  # noqa: E402  (pages reads PAGES_* when imported)
+from bench import engines, pages, procfs  # noqa: E402  (pages reads PAGES_* when imported)
 from bench.tcp import _client, _free_port, _load, _server  # noqa: E402
 
 PY = sys.executable
 LEARNERS = 50
 PLAIN = b"GET /books/1 HTTP/1.1\r\nHost: sandbox.localhost\r\n\r\n"
 DASHBOARD = "/dashboard/"
-
-
-# --- CPU and sockets, read from /proc --------------------------------------------
-
-
-def _cpu_table() -> dict[int, tuple[int, float]]:
-    """Every process: pid -> (its parent's pid, user + system CPU seconds so far)."""
-    tick, table = os.sysconf("SC_CLK_TCK"), {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended while we looked
-            continue
-        table[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    return table
-
-
-def _database_backends() -> set[int]:
-    """The PostgreSQL backends serving the bench's database (their title names it)."""
-    name = f" {urlsplit(pages.DATABASE_URL).path.strip('/')} "
-    found = set()
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            title = cmdline.read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        if title.startswith("postgres:") and name in title:
-            found.add(int(cmdline.parent.name))
-    return found
-
-
-def _cpu_now(servers: list) -> dict[str, float]:
-    """CPU seconds so far of the servers (with their children: gunicorn's workers) and
-    of the database's backends. A backend that ends within a measurement is missed."""
-    table, pids = _cpu_table(), {process.pid for process in servers}
-    backends = _database_backends()
-    return {
-        "servers": sum(cpu for pid, (parent, cpu) in table.items() if {pid, parent} & pids),
-        "database": sum(cpu for pid, (_, cpu) in table.items() if pid in backends),
-    }
-
-
-def _listens(pid: int, port: int) -> bool:
-    """Whether process `pid` holds a listening socket on `port` (so it takes connections)."""
-    listening = {
-        fields[9]
-        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-        if (fields := line.split())[3] == "0A" and int(fields[1].split(":")[1], 16) == port
-    }
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith("socket:[") and target[8:-1] in listening:
-            return True
-    return False
-
-
-def _wait_listening(process, port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not _listens(process.pid, port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"process {process.pid} did not listen on port {port}")
-        time.sleep(0.1)
 
 
 # --- One measurement ---------------------------------------------------------------
@@ -146,12 +79,12 @@ async def _load_each(port: int, requests: list[bytes], per_connection: int, max_
 def _timed(servers: list, run) -> dict:
     """Run the load `run()`; return its figures with the CPU the servers, the database's
     backends and this process (the generator) used meanwhile."""
-    before = _cpu_now(servers)
+    before = procfs.cpu_now(servers, pages.DATABASE_URL)
     generator_cpu, started = time.process_time(), time.perf_counter()
     rps, latencies, errors = run()
     wall = time.perf_counter() - started
     generator_cpu = time.process_time() - generator_cpu
-    after = _cpu_now(servers)
+    after = procfs.cpu_now(servers, pages.DATABASE_URL)
     server_cpu = after["servers"] - before["servers"]
     latencies.sort()
     return {
@@ -195,7 +128,7 @@ def _sandboxes(stack: ExitStack, count: int) -> tuple[int, list]:
     processes = []
     for _ in range(count):
         process = stack.enter_context(_server(command, port))
-        _wait_listening(process, port)
+        procfs.wait_listening(process, port)
         processes.append(process)
     return port, processes
 
@@ -372,6 +305,36 @@ def site_cases(quick: bool) -> dict:
     return results
 
 
+# docs/scaling.md's class: requests a learner sends a minute, assumed and at the limit.
+CLASS_RATE = {"keyed": (6, 120), "page": (3, None)}
+HEADROOM = 0.5  # plan each core at half its measured rate, for the bursts of a class
+
+
+def _learners_per_core(results: dict) -> None:
+    """The learners one core holds, from the per server CPU-second figures (mean of 1 and 2)."""
+    sandbox, site = results["sandbox"], results["site"]
+    rows = [
+        ("sandbox, no key", sandbox["plain_1"], sandbox["plain_2"], CLASS_RATE["keyed"]),
+        ("sandbox, learner keys", sandbox["keyed_1"], sandbox["keyed_2"], CLASS_RATE["keyed"]),
+    ]
+    rows += [
+        (name, f[1], f[2], CLASS_RATE["page"]) for name, f in site.items() if "hello" not in name
+    ]
+    print(
+        f"  learners one core holds at {HEADROOM:.0%} load, at {CLASS_RATE['keyed'][0]} TCP "
+        f"requests or {CLASS_RATE['page'][0]} page views a minute each (docs/scaling.md)"
+    )
+    for name, one, two, (per_minute, ceiling) in rows:
+        per_core = (one["per_server_cpu_second"] + two["per_server_cpu_second"]) / 2
+        at_ceiling = (
+            f", {per_core * HEADROOM * 60 / ceiling:,.0f} at {ceiling} a minute" if ceiling else ""
+        )
+        print(
+            f"    {name:<34} {per_core:7,.0f} req per core-second: "
+            f"{per_core * HEADROOM * 60 / per_minute:8,.0f} learners{at_ceiling}"
+        )
+
+
 def run(*, quick: bool = False) -> dict:
     pages._setup()
     print(
@@ -379,6 +342,7 @@ def run(*, quick: bool = False) -> dict:
         "more process on the same cores"
     )
     results = {"sandbox": sandbox_cases(quick), "site": site_cases(quick)}
+    _learners_per_core(results)
     print("  the engines' own ceilings, with their own tools")
     results["engines"] = engines.ceilings(pages.DATABASE_URL, pages.REDIS_URL, quick=quick)
     print()
