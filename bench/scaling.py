@@ -41,13 +41,11 @@ import time
 from collections import Counter
 from contextlib import ExitStack
 
-os.environ.setdefault(
-    "PAGES_DATABASE_URL",
-    os.environ.get("SCALING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hs_scaling_bench"),
+# This process is the scaling bench's alone: its database wins over any PAGES_* setting.
+os.environ["PAGES_DATABASE_URL"] = os.environ.get(
+    "SCALING_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hs_scaling_bench"
 )
-os.environ.setdefault(
-    "PAGES_REDIS_URL", os.environ.get("SCALING_REDIS_URL", "redis://127.0.0.1:6379/12")
-)
+os.environ["PAGES_REDIS_URL"] = os.environ.get("SCALING_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 from bench import engines, pages, procfs  # noqa: E402  (pages reads PAGES_* when imported)
 from bench.tcp import _client, _free_port, _load, _server  # noqa: E402
