@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard", "pages")
+SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard", "pages", "scaling")
 
 
 def main() -> int:
@@ -43,6 +43,12 @@ def main() -> int:
         # Its own process too: production settings on its own PostgreSQL database and Redis db.
         subprocess.run(
             [sys.executable, "-m", "bench.pages", *(["--quick"] if args.quick else [])], check=True
+        )
+    if "scaling" in chosen:
+        # Its own process as well: production settings on its own database and Redis db.
+        subprocess.run(
+            [sys.executable, "-m", "bench.scaling", *(["--quick"] if args.quick else [])],
+            check=True,
         )
     return 0
 

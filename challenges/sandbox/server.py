@@ -170,9 +170,14 @@ class SandboxServer:
         self._server: asyncio.AbstractServer | None = None
         self._open: dict[asyncio.Task, _Open] = {}
 
-    async def start(self, host: str, port: int) -> asyncio.AbstractServer:
+    async def start(
+        self, host: str, port: int, *, reuse_port: bool = False
+    ) -> asyncio.AbstractServer:
+        """Listen on host:port. With `reuse_port`, several processes (each started with
+        it) share the port and the kernel spreads new connections over them
+        (SO_REUSEPORT); without it, a port already taken raises OSError (EADDRINUSE)."""
         self._server = await asyncio.start_server(
-            self._accept, host, port, limit=LIMITS.input_bytes * 2
+            self._accept, host, port, limit=LIMITS.input_bytes * 2, reuse_port=reuse_port
         )
         return self._server
 
