@@ -45,6 +45,9 @@ NO_KEY_NOTE = (
 )
 TCP_REQUESTS_PER_MINUTE = settings.SANDBOX_KEY_REQUESTS_PER_MINUTE
 TCP = RecordedExchange.Source.TCP
+# At most this much of the record may be unwritten when an answer goes out (see
+# DjangoSandboxHandler._recorder_caught_up): the bound on what a SIGKILL loses.
+RECORD_LAG_SECONDS = 0.15
 
 
 def learner_key(raw_request: bytes) -> str | None:
@@ -111,13 +114,15 @@ class DjangoSandboxHandler:
     learner, or writes their bookshop under its version check.
     """
 
-    def __init__(self, workers: int = 4, *, record_interval: float | None = None):
+    def __init__(self, workers: int = 4, *, record_interval: float | None = None, writer=None):
+        """`writer` writes the recorder's batches (challenges.tcp_writer; the server passes
+        a ProcessWriter, tests the default, which writes in the recorder's thread)."""
         if record_interval is None:
             record_interval = settings.SANDBOX_RECORD_INTERVAL_MS / 1000
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sandbox-db")
         self.gate = RequestGate()
         self.readings = LearnerReadings()
-        self.recorder = ExchangeRecorder(interval=record_interval)
+        self.recorder = ExchangeRecorder(interval=record_interval, writer=writer)
         self.answered_from_reading = 0
 
     async def __call__(self, raw_request: bytes, connection: ConnectionInfo) -> Reply:
@@ -152,6 +157,7 @@ class DjangoSandboxHandler:
                 self.recorder.add(
                     exchange_values(user_id=reading.user.pk, outcome=outcome, source=TCP)
                 )
+                await self._recorder_caught_up()
                 return _reply(outcome, outcome.raw_response)
         else:
             reading = None
@@ -168,7 +174,17 @@ class DjangoSandboxHandler:
             connection.client_closed,
         )
         self.readings.put(key, fresh)
-        return None if outcome is None else _reply(outcome, outcome.raw_response)
+        if outcome is None:
+            return None
+        await self._recorder_caught_up()
+        return _reply(outcome, outcome.raw_response)
+
+    async def _recorder_caught_up(self) -> None:
+        """Hold an answer while the recorder is more than RECORD_LAG_SECONDS behind, so that
+        the answers a SIGKILL can take away from the record are only the last few sent:
+        when the database cannot keep up, the sandbox slows down instead."""
+        while self.recorder.lag() > RECORD_LAG_SECONDS:
+            await asyncio.sleep(0.02)
 
     @staticmethod
     def _answer(raw: bytes, state: dict, connection: ConnectionInfo, now: datetime) -> Outcome:

@@ -14,6 +14,10 @@ What a stop costs:
   `interval` seconds of answers, plus a write under way (about 0.2 s in all at
   the default, measured by `make bench` and tested in tests/challenges/test_tcp_stops.py).
 
+The writing itself (one COPY, then the retention rule) is done by a writer
+from challenges.tcp_writer: in this process, or in a process of its own, so
+that its Python work never holds the event loop's GIL.
+
 A failed write (the database restarting, say) is retried with the next batch;
 rows pile up to `max_queued`, past which the oldest are dropped and logged,
 so a database outage cannot grow the sandbox's memory without bound.
@@ -22,26 +26,26 @@ so a database outage cannot grow the sandbox's memory without bound.
 import logging
 import threading
 import time
-from collections import Counter
 
-from django.db import close_old_connections, connection, transaction
-
-from challenges.models import RecordedExchange
-from challenges.retention import prune_after_writes
-from challenges.services import EXCHANGE_FIELDS
+from challenges.tcp_writer import ThreadWriter
 
 log = logging.getLogger(__name__)
 
 
 class ExchangeRecorder:
-    def __init__(self, *, interval: float = 0.1, max_queued: int = 100_000):
+    def __init__(self, *, interval: float = 0.1, max_queued: int = 100_000, writer=None):
+        """`writer` writes each batch (challenges.tcp_writer): by default in this process."""
+        self.writer = writer or ThreadWriter()
         self.interval = interval
         self.max_queued = max_queued
         self.written = 0
         self.dropped = 0
+        self.batches = 0
+        self.longest_write = 0.0  # seconds
         self._queue: list[tuple] = []
         self._wanted = 0  # flush() callers waiting: write without waiting out the interval
-        self._first_at: float | None = None
+        self._first_at: float | None = None  # when the oldest queued row was added
+        self._writing_since: float | None = None  # the same, for the batch being written
         self._done_through = 0  # rows handed to add() and since written (or dropped)
         self._added = 0
         self._closing = False
@@ -104,6 +108,8 @@ class ExchangeRecorder:
                     due = self._first_at + self.interval
                     wait = due - time.monotonic()
                     if wait <= 0 or self._wanted or self._closing:
+                        if self._writing_since is None:
+                            self._writing_since = self._first_at
                         batch, self._queue, self._first_at = self._queue, [], None
                         return batch
                     self._lock.wait(wait)
@@ -117,80 +123,44 @@ class ExchangeRecorder:
         while True:
             batch = self._next_batch()
             if batch is None and not pending:
-                connection.close()
+                self.writer.close()
                 return
             pending.extend(batch or [])
             overflow = len(pending) - self.max_queued
             if overflow > 0:  # still failing to write: keep the newest, as add() does
                 del pending[:overflow]
-                self._finished(overflow, dropped=True)
+                self._finished(overflow, dropped=True, batch_done=False)
                 log.error("sandbox recorder dropped %d exchanges it could not write", overflow)
+            started = time.monotonic()
             try:
-                close_old_connections()
-                with transaction.atomic():
-                    _insert(pending)
+                self.writer.write(pending)
             except Exception:
                 log.exception("sandbox recorder could not write %d exchanges", len(pending))
                 if batch is None:  # closing, and the database still refuses: give up
                     self._finished(len(pending), dropped=True)
-                    connection.close()
+                    self.writer.close()
                     return
                 time.sleep(min(1.0, self.interval * 5))
                 continue
-            self._pruned(pending)
+            self.batches += 1
+            self.longest_write = max(self.longest_write, time.monotonic() - started)
             self._finished(len(pending))
             pending = []
 
-    def _finished(self, count: int, *, dropped: bool = False) -> None:
+    def lag(self) -> float:
+        """Seconds since the oldest row not yet written was added (0 when all are written)."""
         with self._lock:
+            oldest = self._writing_since if self._writing_since is not None else self._first_at
+        return 0.0 if oldest is None else time.monotonic() - oldest
+
+    def _finished(self, count: int, *, dropped: bool = False, batch_done: bool = True) -> None:
+        """Count rows written (or dropped); `batch_done`: none taken from the queue is left."""
+        with self._lock:
+            if batch_done:
+                self._writing_since = None
             self._done_through += count
             if dropped:
                 self.dropped += count
             else:
                 self.written += count
             self._lock.notify_all()
-
-    @staticmethod
-    def _pruned(rows: list[tuple]) -> None:
-        """Apply the retention rule for each learner written for; a failure here loses no row."""
-        try:
-            prune_after_writes(Counter(row[0] for row in rows))
-        except Exception:
-            log.exception("sandbox recorder could not apply the retention rule")
-        finally:
-            close_old_connections()
-
-
-# PostgreSQL's types for EXCHANGE_FIELDS, for a binary COPY.
-_COPY_TYPES = (
-    "int8",
-    "varchar",
-    "bytea",
-    "bytea",
-    "jsonb",
-    "varchar",
-    "varchar",
-    "int2",
-    "jsonb",
-    "jsonb",
-    "bool",
-    "timestamptz",
-)
-
-
-def _insert(values: list[tuple]) -> None:
-    """Insert rows of EXCHANGE_FIELDS: with one binary COPY on PostgreSQL (a tenth of the
-    work of an INSERT's parameters), else with bulk_create."""
-    if connection.vendor != "postgresql":
-        RecordedExchange.objects.bulk_create(
-            [RecordedExchange(**dict(zip(EXCHANGE_FIELDS, row, strict=True))) for row in values],
-            batch_size=500,
-        )
-        return
-    table = connection.ops.quote_name(RecordedExchange._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in EXCHANGE_FIELDS)
-    command = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
-    with connection.cursor() as cursor, cursor.cursor.copy(command) as copy:
-        copy.set_types(_COPY_TYPES)
-        for row in values:
-            copy.write_row(row)

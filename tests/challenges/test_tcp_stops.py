@@ -45,7 +45,7 @@ def _start_sandbox(port: int) -> subprocess.Popen:
         **os.environ,
         "DATABASE_URL": _database_url(),
         "SANDBOX_KEY_REQUESTS_PER_MINUTE": "1000000",
-        "SANDBOX_RECORD_INTERVAL_MS": "100",
+        "SANDBOX_RECORD_INTERVAL_MS": "50",
     }
     process = subprocess.Popen(
         [sys.executable, "manage.py", "sandbox", "--port", str(port)],
@@ -54,6 +54,7 @@ def _start_sandbox(port: int) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group: the server and its writer process
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -81,7 +82,10 @@ async def _numbered_gets(port: int, key: str, first: int, received: dict) -> Non
             head = await reader.readuntil(b"\r\n\r\n")
             length = int(head.split(b"Content-Length: ", 1)[1].split(b"\r\n", 1)[0])
             await reader.readexactly(length)
-            received[number] = time.monotonic()
+            # Only the bookshop's answers are recorded: a 500 from an overloaded machine
+            # (no database connection to be had) is answered, and rightly not recorded.
+            if head.startswith(b"HTTP/1.1 200 "):
+                received[number] = time.monotonic()
             number += 1
     except (ConnectionError, asyncio.IncompleteReadError, OSError):
         return  # the server stopped
@@ -133,11 +137,14 @@ def test_sigterm_mid_load_records_every_answer_sent(postgres_only):
 
 
 def test_sigkill_mid_load_loses_at_most_the_last_200_ms(postgres_only):
+    """The worst case: the server and its writer process are killed at the same instant."""
     learners = UserFactory.create_batch(LEARNERS)
     port = _free_port()
     server = _start_sandbox(port)
     received, killed_at = _load_then_stop(
-        port, [learner.sandbox_key for learner in learners], server.kill
+        port,
+        [learner.sandbox_key for learner in learners],
+        lambda: os.killpg(server.pid, signal.SIGKILL),
     )
     server.communicate(timeout=30)
     assert server.returncode == -signal.SIGKILL
