@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard", "pages")
+SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard", "pages", "sends")
 
 
 def main() -> int:
@@ -42,6 +42,11 @@ def main() -> int:
         # Its own process too: production settings on its own PostgreSQL database and Redis db.
         subprocess.run(
             [sys.executable, "-m", "bench.pages", *(["--quick"] if args.quick else [])], check=True
+        )
+    if "sends" in chosen:
+        # Its own process too: production settings on its own PostgreSQL database and Redis db.
+        subprocess.run(
+            [sys.executable, "-m", "bench.sends", *(["--quick"] if args.quick else [])], check=True
         )
     return 0
 
