@@ -17,10 +17,10 @@ at most two bodies of STORED_BODY_BYTES plus their heads.
 import re
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from challenges.counters import counter_bump
 from challenges.models import RecordedExchange
 
 STORED_BODY_BYTES = 16 * 1024
@@ -54,13 +54,7 @@ def cut_data(data: dict | None) -> tuple[dict | None, bool]:
 def prune_after_write(*, user_id: int, written: int) -> int:
     """Prune the learner's exchanges when their count of rows written passes a
     multiple of PRUNE_EVERY; return how many rows were deleted."""
-    key = f"challenges:exchanges-written:{user_id}"
-    cache.add(key, 0, timeout=None)
-    try:
-        total = cache.incr(key, written)
-    except ValueError:  # evicted between add and incr: start counting again
-        cache.set(key, written, timeout=None)
-        total = written
+    total = counter_bump(f"challenges:exchanges-written:{user_id}", by=written, timeout=None)
     if total // PRUNE_EVERY == (total - written) // PRUNE_EVERY:
         return 0
     return exchanges_prune(user_id=user_id)

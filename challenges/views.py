@@ -51,8 +51,8 @@ def sandbox_info(request):
     return render(request, "challenges/sandbox.html", context)
 
 
-def _page_context(request, challenge: Challenge, **extra) -> dict:
-    progress = progress_for(request.user, challenge)
+def _page_context(request, challenge: Challenge, progress=None, **extra) -> dict:
+    progress = progress or progress_for(request.user, challenge)
     revealed = challenge.hints[: progress.hints_revealed]
     context = {
         "challenge": challenge,
@@ -63,15 +63,18 @@ def _page_context(request, challenge: Challenge, **extra) -> dict:
         if len(revealed) < len(challenge.hints)
         else None,
         "show_solution": progress.status == ChallengeProgress.Status.SOLVED or progress.gave_up,
-        "history": step_history(request.user, challenge, limit=5),
         "address": sandbox_address(request.user),
         "xp_now": challenge.xp_for(progress.hints_revealed),
-        "units": units_checking_challenge(challenge.slug),
     }
     context.update(extra)
     context.setdefault(
         "form", SendForm(initial={"request": challenge.starter, "line_endings": "crlf"})
     )
+    # Built only when the caller did not bring its own (a send knows whether it needs them).
+    if "history" not in context:
+        context["history"] = step_history(request.user, challenge, limit=5)
+    if "units" not in context:
+        context["units"] = units_checking_challenge(challenge.slug)
     return context
 
 
@@ -84,23 +87,37 @@ def detail(request, slug: str):
 
 
 def _attempt_context(request, challenge, attempt) -> dict:
-    exchanges = list(attempt.submission.exchanges.order_by("pk"))
+    exchanges = list(attempt.exchanges)
     diagnostics = [d for row in exchanges for d in row.diagnostics]
     raw = bytes(attempt.submission.raw_request)
     if attempt.submission.source != "editor":  # several requests from TCP, each shown on its own
         checks = challenge.steps[attempt.step]["checks"]
         return {
             "attempt": attempt,
+            "progress": attempt.progress,
             "exchanges": exchanges,
             "graded": graded_requests(exchanges, checks),
         }
     return {
         "attempt": attempt,
+        "progress": attempt.progress,
         "exchanges": exchanges,
         "lines": annotated_lines(raw, diagnostics),
         "editor_diagnostics": editor_diagnostics(diagnostics),
         "curl": curl_command(raw, sandbox_address(request.user)["url"]),
+        "history": _recent_attempts(request.user, challenge),
+        # The result names the units only to say a solve completed them.
+        "units": units_checking_challenge(challenge.slug) if attempt.solved_now else [],
     }
+
+
+def _recent_attempts(user, challenge):
+    """The side panel's five latest attempts: only what it shows, without their exchanges."""
+    return (
+        Submission.objects.filter(user=user, challenge=challenge)
+        .only("pk", "step", "source", "passed", "created_at")
+        .order_by("-pk")[:5]
+    )
 
 
 @require_POST
