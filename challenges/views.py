@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +14,7 @@ from challenges.presenters import (
     graded_requests,
 )
 from challenges.selectors import (
+    active_challenges,
     challenge_board,
     passed_steps,
     sandbox_address,
@@ -34,6 +36,14 @@ from curriculum.selectors import units_checking_challenge
 
 def _challenge(slug: str) -> Challenge:
     return get_object_or_404(Challenge.objects.select_related("topic"), slug=slug, is_active=True)
+
+
+def _catalogued(slug: str) -> Challenge:
+    """The active challenge from the content cache (no query); its instance is shared: read only."""
+    for challenge in active_challenges():
+        if challenge.slug == slug:
+            return challenge
+    raise Http404("No such challenge.")
 
 
 @require_GET
@@ -124,7 +134,7 @@ def _recent_attempts(user, challenge):
 @login_required
 def send(request, slug: str):
     """Send the editor's bytes to the sandbox and grade the current step."""
-    challenge = _challenge(slug)
+    challenge = _catalogued(slug)
     form = SendForm(request.POST)
     extra = {"form": form}
     if not form.is_valid():
