@@ -193,9 +193,9 @@ def grow_rows(*, learner, count: int) -> None:
     )
 
 
-def query_counts() -> dict:
+def query_counts(growth: int = GROWTH) -> dict:
     """Queries, Redis trips and CPU ms of a send: a new learner's first (the solve), then a
-    steady send (practice), then a steady send after GROWTH more rows. Rolled back."""
+    steady send (practice), then a steady send after `growth` more rows. Rolled back."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.test import Client
@@ -210,7 +210,7 @@ def query_counts() -> dict:
         solve = _send_in_process(client)
         _send_in_process(client)  # warm: templates, content caches
         steady = [_send_in_process(client) for _ in range(5)]
-        grow_rows(learner=learner, count=GROWTH)
+        grow_rows(learner=learner, count=growth)
         grown = _send_in_process(client)
         transaction.set_rollback(True)
     return {

@@ -7,7 +7,7 @@ other cache (local memory in development and tests) takes the add/incr path.
 The value is a plain integer either way, so `cache.get` reads it back.
 """
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 
 __all__ = ["counter_bump"]
 
@@ -23,7 +23,7 @@ def counter_bump(key: str, *, by: int = 1, timeout: int | None) -> int:
         except ValueError:  # expired between add and incr: start again
             cache.set(key, by, timeout=timeout)
             return by
-    name = cache.client.make_key(key)
+    name = caches[DEFAULT_CACHE_ALIAS].client.make_key(key)
     pipe = client.pipeline(transaction=True)
     pipe.set(name, 0, nx=True, ex=timeout)
     pipe.incrby(name, by)
@@ -31,6 +31,7 @@ def counter_bump(key: str, *, by: int = 1, timeout: int | None) -> int:
 
 
 def _redis_client():
-    if not type(cache).__module__.startswith("django_redis"):
+    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: ask for the backend itself
+    if not type(backend).__module__.startswith("django_redis"):
         return None
-    return cache.client.get_client(write=True)
+    return backend.client.get_client(write=True)
