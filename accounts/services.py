@@ -8,6 +8,7 @@ row that earns them, so they never drift from the ledger, even under races.
 
 from datetime import UTC, date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -18,6 +19,8 @@ from accounts.models import ActivityDay, BadgeAward, LearnerTotals, User, XpAwar
 BADGE_POINTS = 10
 XP_BADGE_THRESHOLD = 1000
 STREAK_BADGE_DAYS = 7
+# A day's mark outlives the day in every time zone, then goes by itself.
+ACTIVE_MARK_SECONDS = 2 * 24 * 3600
 
 
 def week_start(moment: datetime) -> date:
@@ -107,12 +110,19 @@ def activity_record(*, user: User, at: datetime | None = None) -> int:
     """Count today (in the learner's zone) as active and return the current streak.
 
     A day counts once. The streak grows when yesterday was active, and starts
-    again at 1 after a gap.
+    again at 1 after a gap. Once today is recorded, a mark in the cache (per
+    learner and day, set only after the day's row has committed) answers later
+    calls of the day without a query.
     """
+    present = at is None
     at = at or timezone.now()
     today = timezone.localtime(at, user.zone).date()
+    mark = _active_mark(user, today)
+    if present and (streak := cache.get(mark)) is not None:
+        return streak
     totals = totals_for(user)
     if totals.last_active_day == today:
+        _mark_on_commit(mark, totals.streak)  # this transaction may be the one that wrote it
         return totals.streak  # the usual case, read without taking a lock
     with transaction.atomic():
         totals = LearnerTotals.objects.select_for_update().get(pk=totals.pk)
@@ -128,6 +138,17 @@ def activity_record(*, user: User, at: datetime | None = None) -> int:
         totals.best_streak = max(totals.best_streak, totals.streak)
         totals.last_active_day = today
         totals.save(update_fields=["streak", "best_streak", "last_active_day"])
+        _mark_on_commit(mark, totals.streak)
     if totals.streak >= STREAK_BADGE_DAYS:
         badge_award(user=user, badge="streak-7")
     return totals.streak
+
+
+def _mark_on_commit(mark: str, streak: int) -> None:
+    # After the commit (at once outside a transaction): a rolled-back day leaves no mark.
+    transaction.on_commit(lambda: cache.set(mark, streak, timeout=ACTIVE_MARK_SECONDS), robust=True)
+
+
+def _active_mark(user: User, day: date) -> str:
+    """The cache key saying `day` is recorded for the learner (its value: the streak then)."""
+    return f"accounts:active:{user.pk}:{day.isoformat()}"
