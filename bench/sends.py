@@ -168,10 +168,17 @@ def grow_rows(*, learner, count: int) -> None:
         for _ in range(count)
     )
     submissions = Submission.objects.bulk_create(
-        Submission(user=learner, challenge=challenge, step=0, source="editor",
-                   raw_request=b"GET /books HTTP/1.1\r\n\r\n", results=[], passed=n % 2 == 0)
+        Submission(
+            user=learner,
+            challenge=challenge,
+            step=0,
+            source="editor",
+            raw_request=b"GET /books HTTP/1.1\r\n\r\n",
+            results=[],
+            passed=n % 2 != count % 2,
+        )
         for n in range(count)
-    )  # fmt: skip
+    )  # fmt: skip  (half of them passed, the newest too, as the learner's own last send did)
     Submission.exchanges.through.objects.bulk_create(
         Submission.exchanges.through(submission=s, recordedexchange=e)
         for s, e in zip(submissions, exchanges, strict=True)

@@ -175,18 +175,18 @@ def _grade(progress, rows, state, raw, source, outcome) -> Attempt:
 
 
 def _previous_attempt_was_broken(progress: ChallengeProgress, step: int) -> bool:
-    latest = Submission.objects.filter(
-        user=progress.user, challenge=progress.challenge, step=step
-    ).order_by("-pk")[:1]
-    # One query: the latest attempt's verdict beside each of its exchanges' diagnostics.
-    rows = list(
-        Submission.objects.filter(pk=Subquery(latest.values("pk"))).values_list(
-            "passed", "exchanges__diagnostics"
-        )
+    latest = (
+        Submission.objects.filter(user=progress.user, challenge=progress.challenge, step=step)
+        .order_by("-pk")
+        .values_list("pk", "passed")
+        .first()
     )
-    if not rows or rows[0][0]:
-        return False
-    return any(d["severity"] == "error" for _, diagnostics in rows for d in diagnostics or ())
+    if latest is None or latest[1]:
+        return False  # the usual case, a pass after a pass: one small query
+    diagnostics = Submission.exchanges.through.objects.filter(submission_id=latest[0]).values_list(
+        "recordedexchange__diagnostics", flat=True
+    )
+    return any(d["severity"] == "error" for found in diagnostics for d in found)
 
 
 def _badges_after_attempt(user, challenge, rows, submission, solved_now) -> None:
