@@ -23,8 +23,12 @@ apart do not share a window.
 Queries and Redis round trips per send are counted in process (Django's test
 client, same database) for a learner with few rows, and again after 10,000
 more rows of everything a send reads (exchanges, submissions, progress rows
-of the challenge, XP awards, active days), added in a transaction that is
-rolled back.
+of the challenge, XP awards, active days), outside a transaction as under
+gunicorn (a rolled-back probe would never run what waits for its commit, such
+as the day's activity mark, and so count a query production does not make);
+the probe learner and its rows are deleted afterwards. A pass right after a
+failed attempt reads that attempt's diagnostics too: one query more, whatever
+the rows.
 """
 
 import argparse
@@ -143,7 +147,7 @@ def _send_in_process(client) -> tuple[int, int, float]:
     return len(queries), trips.count, cpu * 1000
 
 
-def grow_rows(*, learner, count: int) -> None:
+def grow_rows(*, learner, count: int, tag: str) -> None:
     """`count` more rows of each kind a send reads or writes beside: the learner's exchanges,
     submissions on the challenge, XP awards and active days, and other learners' progress."""
     from datetime import timedelta
@@ -154,7 +158,7 @@ def grow_rows(*, learner, count: int) -> None:
     from accounts.models import ActivityDay, XpAward
     from challenges.models import Challenge, ChallengeProgress, RecordedExchange, Submission
 
-    now, tag = timezone.now(), secrets.token_hex(3)
+    now = timezone.now()
     challenge = Challenge.objects.get(slug=CHALLENGE)
     exchanges = RecordedExchange.objects.bulk_create(
         RecordedExchange(
@@ -202,24 +206,29 @@ def grow_rows(*, learner, count: int) -> None:
 
 def query_counts(growth: int = GROWTH) -> dict:
     """Queries, Redis trips and CPU ms of a send: a new learner's first (the solve), then a
-    steady send (practice), then a steady send after `growth` more rows. Rolled back."""
+    steady send (practice), then a steady send after `growth` more rows.
+
+    Outside any transaction, as under gunicorn (what waits for a commit, such as the
+    day's activity mark, happens); the probe learner and the rows it grew are deleted after.
+    """
     from django.contrib.auth import get_user_model
-    from django.db import transaction
     from django.test import Client
 
-    with transaction.atomic():
-        learner = get_user_model().objects.create(
-            username=f"sends-probe-{secrets.token_hex(3)}", email="probe@example.invalid"
-        )
+    User = get_user_model()
+    tag = secrets.token_hex(3)
+    learner = User.objects.create(username=f"probe-{tag}", email="probe@example.invalid")
+    try:
         client = Client()
         client.force_login(learner)
         client.get(f"/challenges/{CHALLENGE}/", secure=True)
         solve = _send_in_process(client)
         _send_in_process(client)  # warm: templates, content caches
         steady = [_send_in_process(client) for _ in range(5)]
-        grow_rows(learner=learner, count=growth)
+        grow_rows(learner=learner, count=growth, tag=tag)
         grown = _send_in_process(client)
-        transaction.set_rollback(True)
+    finally:
+        User.objects.filter(username__startswith=f"grow-{tag}-").delete()
+        learner.delete()
     return {
         "solve": solve,
         "steady": steady[-1],
