@@ -68,11 +68,12 @@ def xp_award(*, user: User, source: str, points: int, at: datetime | None = None
     if points < 0:
         raise ValueError("XP points cannot be negative.")
     at = at or timezone.now()
-    totals_for(user)
     try:
         with transaction.atomic():
             XpAward.objects.create(user=user, source=source, points=points, awarded_at=at)
-            _totals_add(user, points, at)
+            if not _totals_add(user, points, at):  # the learner's first XP: no totals row yet
+                totals_for(user)
+                _totals_add(user, points, at)
     except IntegrityError:
         return False
     if not source.startswith("badge:"):
@@ -82,9 +83,10 @@ def xp_award(*, user: User, source: str, points: int, at: datetime | None = None
     return True
 
 
-def _totals_add(user: User, points: int, at: datetime) -> None:
+def _totals_add(user: User, points: int, at: datetime) -> int:
+    """Add `points` to the learner's totals; return how many rows moved (0: no totals yet)."""
     this_week = week_start(at)
-    LearnerTotals.objects.filter(user=user).update(
+    return LearnerTotals.objects.filter(user=user).update(
         xp=F("xp") + points,
         xp_reached_at=at,
         week_xp=Case(When(week_start=this_week, then=F("week_xp") + points), default=Value(points)),
