@@ -33,21 +33,20 @@ the rows.
 
 import argparse
 import asyncio
-import base64
 import http.client
 import io
 import json
 import os
 import re
 import secrets
-import statistics
 import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.pages import _free_port, _gunicorn, _read_response, _wait_for_port
+from bench import sends_load as load
+from bench.pages import _free_port, _gunicorn, _wait_for_port
+from bench.sends_queries import CHALLENGE, GROWTH, form_fields, query_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
@@ -55,10 +54,8 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("SENDS_REDIS_URL", "redis://127.0.0.1:6379/13")
 CACHE_PREFIX = "bench-sends"
-CHALLENGE = "anatomy-first-request"
-SOLUTION = "GET /books HTTP/1.1\nHost: sandbox.localhost\n\n"
 LEARNERS = 20
-GROWTH = 10_000
+PHASES = ("burst", "sustained", "saturation")
 GOAL_MS = 30.0
 
 PRODUCTION_ENV = {
@@ -106,145 +103,7 @@ def _learners(learner_count: int) -> list:
 # --- In process: queries and Redis round trips per send --------------------------
 
 
-class _RedisTrips:
-    """Counts commands sent to Redis (a pipeline is one trip), while active."""
-
-    def __enter__(self):
-        from redis.connection import Connection
-
-        self.count, self._original = 0, Connection.send_packed_command
-
-        def counted(connection, *args, **kwargs):
-            self.count += 1
-            return self._original(connection, *args, **kwargs)
-
-        Connection.send_packed_command = counted
-        return self
-
-    def __exit__(self, *exc):
-        from redis.connection import Connection
-
-        Connection.send_packed_command = self._original
-
-
-def _send_in_process(client) -> tuple[int, int, float]:
-    """(queries, Redis trips, CPU ms) of one htmx send through the whole middleware stack."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    path = f"/challenges/{CHALLENGE}/send/"
-    with CaptureQueriesContext(connection) as queries, _RedisTrips() as trips:
-        started = time.process_time()
-        response = client.post(
-            path,
-            _form_fields(""),
-            secure=True,
-            headers={"HX-Request": "true", "HX-Target": "result"},
-        )
-        cpu = time.process_time() - started
-    if response.status_code != 200 or b"passed" not in response.content:
-        raise RuntimeError(f"the in-process send answered {response.status_code}")
-    return len(queries), trips.count, cpu * 1000
-
-
-def grow_rows(*, learner, count: int, tag: str) -> None:
-    """`count` more rows of each kind a send reads or writes beside: the learner's exchanges,
-    submissions on the challenge, XP awards and active days, and other learners' progress."""
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from accounts.models import ActivityDay, XpAward
-    from challenges.models import Challenge, ChallengeProgress, RecordedExchange, Submission
-
-    now = timezone.now()
-    challenge = Challenge.objects.get(slug=CHALLENGE)
-    exchanges = RecordedExchange.objects.bulk_create(
-        RecordedExchange(
-            user=learner,
-            source="editor",
-            raw_request=b"GET /books HTTP/1.1\r\n\r\n",
-            raw_response=b"HTTP/1.1 200 OK\r\n\r\n",
-            diagnostics=[],
-            status=200,
-        )
-        for _ in range(count)
-    )
-    submissions = Submission.objects.bulk_create(
-        Submission(
-            user=learner,
-            challenge=challenge,
-            step=0,
-            source="editor",
-            raw_request=b"GET /books HTTP/1.1\r\n\r\n",
-            results=[],
-            passed=n % 2 != count % 2,
-        )
-        for n in range(count)
-    )  # fmt: skip  (half of them passed, the newest too, as the learner's own last send did)
-    Submission.exchanges.through.objects.bulk_create(
-        Submission.exchanges.through(submission=s, recordedexchange=e)
-        for s, e in zip(submissions, exchanges, strict=True)
-    )
-    XpAward.objects.bulk_create(
-        XpAward(user=learner, source=f"grow:{tag}:{n}", points=1, awarded_at=now)
-        for n in range(count)
-    )
-    ActivityDay.objects.bulk_create(
-        ActivityDay(user=learner, day=(now - timedelta(days=n + 2)).date()) for n in range(count)
-    )
-    User = get_user_model()
-    others = User.objects.bulk_create(
-        User(username=f"grow-{tag}-{n}", email=f"grow-{tag}-{n}@example.invalid", password="!")
-        for n in range(count)
-    )
-    ChallengeProgress.objects.bulk_create(
-        ChallengeProgress(user=other, challenge=challenge, status="solved") for other in others
-    )
-
-
-def query_counts(growth: int = GROWTH) -> dict:
-    """Queries, Redis trips and CPU ms of a send: a new learner's first (the solve), then a
-    steady send (practice), then a steady send after `growth` more rows.
-
-    Outside any transaction, as under gunicorn (what waits for a commit, such as the
-    day's activity mark, happens); the probe learner and the rows it grew are deleted after.
-    """
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    User = get_user_model()
-    tag = secrets.token_hex(3)
-    learner = User.objects.create(username=f"probe-{tag}", email="probe@example.invalid")
-    try:
-        client = Client()
-        client.force_login(learner)
-        client.get(f"/challenges/{CHALLENGE}/", secure=True)
-        solve = _send_in_process(client)
-        _send_in_process(client)  # warm: templates, content caches
-        steady = [_send_in_process(client) for _ in range(5)]
-        grow_rows(learner=learner, count=growth, tag=tag)
-        grown = _send_in_process(client)
-    finally:
-        User.objects.filter(username__startswith=f"grow-{tag}-").delete()
-        learner.delete()
-    return {
-        "solve": solve,
-        "steady": steady[-1],
-        "grown": grown,
-        "cpu_ms": statistics.median(cpu for _, _, cpu in steady),
-    }
-
-
 # --- Over HTTP: log in, fetch the page, send -------------------------------------------
-
-
-def _form_fields(csrf: str) -> dict:
-    crlf = SOLUTION.replace("\n", "\r\n")  # what a browser posts from a textarea
-    fields = {"request": crlf, "raw_b64": base64.b64encode(SOLUTION.encode()).decode()}
-    fields["line_endings"] = "crlf"
-    return {"csrfmiddlewaretoken": csrf, **fields} if csrf else fields
 
 
 def _log_in(learner, port: int) -> bytes:
@@ -268,7 +127,7 @@ def _log_in(learner, port: int) -> bytes:
     for header, value in response.getheaders():
         if header.lower() == "set-cookie" and value.startswith(settings.CSRF_COOKIE_NAME + "="):
             cookie += "; " + value.split(";", 1)[0]
-    form = urlencode(_form_fields(token)).encode()
+    form = urlencode(form_fields(token)).encode()
     origin = "https://127.0.0.1"
     head = [
         f"POST {page}send/ HTTP/1.1",
@@ -286,132 +145,6 @@ def _log_in(learner, port: int) -> bytes:
         f"Content-Length: {len(form)}",
     ]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + form
-
-
-class _Sender:
-    """One learner's keep-alive connection; `send()` returns (status, seconds)."""
-
-    def __init__(self, port: int, request: bytes):
-        self.port, self.request = port, request
-        self.reader = self.writer = None
-
-    async def send(self) -> tuple[int, float]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        started = time.perf_counter()
-        self.writer.write(self.request)
-        status, keep = await _read_response(self.reader)
-        elapsed = time.perf_counter() - started
-        if not keep:
-            self.close()
-        return status, elapsed
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-
-# --- The three loads ---------------------------------------------------------------
-
-
-async def _burst(senders: list[_Sender], rounds: int, statuses: Counter) -> list[float]:
-    """Every learner sends at the same instant, `rounds` times, a pause between rounds."""
-    latencies = []
-    for _ in range(rounds):
-        for status, elapsed in await asyncio.gather(*(s.send() for s in senders)):
-            statuses[status] += 1
-            latencies.append(elapsed)
-        await asyncio.sleep(0.5)
-    return latencies
-
-
-async def _sustained(senders: list[_Sender], period: float, seconds: float, statuses: Counter):
-    """Each learner sends every `period` s for `seconds`; learner i starts i/n of a period in,
-    so the sends arrive evenly spaced, n per period."""
-    latencies = []
-    start = time.perf_counter() + 0.2
-
-    async def learner(index: int, sender: _Sender) -> None:
-        due = start + index * period / len(senders)
-        while due < start + seconds:
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            status, elapsed = await sender.send()
-            statuses[status] += 1
-            latencies.append(elapsed)
-            due += period
-
-    await asyncio.gather(*(learner(n, s) for n, s in enumerate(senders)))
-    return latencies
-
-
-async def _saturation(clients: list[list[_Sender]], per_learner: int, seconds: float, statuses):
-    """Closed loop: each client sends back to back, moving to its next learner after
-    `per_learner` sends (under the rate limit), until `seconds` pass or its learners run out."""
-    latencies = []
-    deadline = time.perf_counter() + seconds
-
-    async def client(senders: list[_Sender]) -> None:
-        for sender in senders:
-            for _ in range(per_learner):
-                if time.perf_counter() > deadline:
-                    return
-                status, elapsed = await sender.send()
-                statuses[status] += 1
-                latencies.append(elapsed)
-            sender.close()
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client(senders) for senders in clients))
-    return latencies, time.perf_counter() - started
-
-
-# --- CPU spent by the server and the database --------------------------------------
-
-
-def _cpu_seconds(pids) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone: a worker restarted, or a backend closed
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-    return total
-
-
-def _server_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    return [master, *(int(pid) for pid in children.read_text().split())]
-
-
-def _database_pids() -> list[int]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-class _CpuMeter:
-    """CPU seconds of gunicorn (master and workers) and of this database's backends."""
-
-    def __init__(self, master: int):
-        self.master = master
-
-    def __enter__(self):
-        self.server = _cpu_seconds(_server_pids(self.master))
-        self.backends = {pid: _cpu_seconds([pid]) for pid in _database_pids()}
-        return self
-
-    def __exit__(self, *exc):
-        self.server = _cpu_seconds(_server_pids(self.master)) - self.server
-        pids = _database_pids()
-        self.database = sum(_cpu_seconds([pid]) - self.backends.get(pid, 0.0) for pid in pids)
 
 
 # --- The run ---------------------------------------------------------------------
@@ -439,12 +172,15 @@ def run(*, quick: bool = False) -> dict:
     _setup()
     from challenges.submissions import SUBMISSIONS_PER_MINUTE
 
-    rounds, sustained_s, saturation_s = (5, 12.0, 5.0) if quick else (10, 30.0, 15.0)
-    per_learner = SUBMISSIONS_PER_MINUTE - 1  # the solve beforehand took one place
-    max_sends = 600 if quick else 2000
-    pool = -(-max_sends // per_learner)
+    plan = {
+        "rounds": 5 if quick else 10,
+        "sustained_s": 12.0 if quick else 30.0,
+        "saturation_s": 5.0 if quick else 15.0,
+        "period": 60.0 / SUBMISSIONS_PER_MINUTE,
+        "per_learner": SUBMISSIONS_PER_MINUTE - 1,  # the solve beforehand took one place
+    }
+    pool = -(-(600 if quick else 2000) // plan["per_learner"])
     learners = _learners(2 * LEARNERS + pool)
-    period = 60.0 / SUBMISSIONS_PER_MINUTE
     print(
         f"Editor sends (POST /challenges/{CHALLENGE}/send/, htmx) under gunicorn on "
         f"PostgreSQL and Redis; {LEARNERS} learners at once; the rate limit of "
@@ -452,75 +188,83 @@ def run(*, quick: bool = False) -> dict:
         "of its own, never raised)"
     )
     counts = query_counts()
+    phases, cpu, elapsed = _serve(learners, plan)
+    return _report(phases, cpu, elapsed, counts, plan)
 
+
+def _serve(learners: list, plan: dict):
+    """Start gunicorn, log everyone in, run the three loads; stop gunicorn whatever happens."""
     port = _free_port()
     command, described = _gunicorn(port)
     env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": "off"}
     env["GUNICORN_LOGLEVEL"] = "warning"
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    phases: dict[str, tuple[dict, Counter]] = {}
+    phases: dict[str, tuple[list, Counter]] = {name: ([], Counter()) for name in PHASES}
     try:
         _wait_for_port(port, process)
         print(f"  server: {described}; logging {len(learners)} learners in")
         requests = [_log_in(learner, port) for learner in learners]
-
-        async def solve_all() -> None:  # one send each: the solve, so later sends are steady
-            for chunk in range(0, len(requests), LEARNERS):
-                senders = [_Sender(port, r) for r in requests[chunk : chunk + LEARNERS]]
-                await asyncio.gather(*(s.send() for s in senders))
-                for sender in senders:
-                    sender.close()
-
-        asyncio.run(solve_all())
-        burst_set = [_Sender(port, r) for r in requests[:LEARNERS]]
-        statuses = Counter()
-        phases["burst"] = (asyncio.run(_burst(burst_set, rounds, statuses)), statuses)
-        steady_set = [_Sender(port, r) for r in requests[LEARNERS : 2 * LEARNERS]]
-        statuses = Counter()
-        latencies = asyncio.run(_sustained(steady_set, period, sustained_s, statuses))
-        phases["sustained"] = (latencies, statuses)
+        asyncio.run(_solve_all(port, requests))
+        senders = [load.Sender(port, r) for r in requests[:LEARNERS]]
+        latencies, statuses = phases["burst"]
+        latencies += asyncio.run(load.burst(senders, plan["rounds"], statuses))
+        senders = [load.Sender(port, r) for r in requests[LEARNERS : 2 * LEARNERS]]
+        latencies, statuses = phases["sustained"]
+        latencies += asyncio.run(
+            load.sustained(senders, plan["period"], plan["sustained_s"], statuses)
+        )
         rest = requests[2 * LEARNERS :]
-        clients = [[_Sender(port, r) for r in rest[n::LEARNERS]] for n in range(LEARNERS)]
-        statuses = Counter()
-        with _CpuMeter(process.pid) as cpu:
-            latencies, elapsed = asyncio.run(
-                _saturation(clients, per_learner, saturation_s, statuses)
+        clients = [[load.Sender(port, r) for r in rest[n::LEARNERS]] for n in range(LEARNERS)]
+        latencies, statuses = phases["saturation"]
+        with load.CpuMeter(process.pid) as cpu:
+            found, elapsed = asyncio.run(
+                load.saturation(clients, plan["per_learner"], plan["saturation_s"], statuses)
             )
-        phases["saturation"] = (latencies, statuses)
+        latencies += found
     finally:
         process.terminate()
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+    return phases, cpu, elapsed
 
+
+async def _solve_all(port: int, requests: list[bytes]) -> None:
+    """One send per learner, LEARNERS at a time: the solve, so every send measured is steady."""
+    for chunk in range(0, len(requests), LEARNERS):
+        senders = [load.Sender(port, r) for r in requests[chunk : chunk + LEARNERS]]
+        await asyncio.gather(*(s.send() for s in senders))
+        for sender in senders:
+            sender.close()
+
+
+def _report(phases, cpu, elapsed, counts, plan) -> dict:
     figures = {name: _percentiles(latencies) for name, (latencies, _) in phases.items()}
-    burst, sustained, saturation = (phases[name][1] for name in phases)
-    print(
-        _line(
-            f"burst: all {LEARNERS} at the same instant, {rounds} rounds", figures["burst"], burst
-        )
-    )
-    print(
-        _line(
-            f"sustained: each every {period:.0f} s, staggered, {sustained_s:.0f} s",
-            figures["sustained"],
-            sustained,
-        )
-    )
+    titles = {
+        "burst": f"burst: all {LEARNERS} at the same instant, {plan['rounds']} rounds",
+        "sustained": f"sustained: each every {plan['period']:.0f} s, staggered, "
+        f"{plan['sustained_s']:.0f} s",
+        "saturation": f"saturation: {LEARNERS} clients back to back, {elapsed:.0f} s",
+    }
+    for name in PHASES:
+        print(_line(titles[name], figures[name], phases[name][1]))
     sends = figures["saturation"]["n"]
-    rate = sends / elapsed
-    print(
-        _line(
-            f"saturation: {LEARNERS} clients back to back, {elapsed:.0f} s",
-            figures["saturation"],
-            saturation,
-        )
+    rate, server_ms, database_ms = (
+        sends / elapsed,
+        cpu.server / sends * 1000,
+        cpu.database / sends * 1000,
     )
     print(
-        f"  capacity: {rate:,.0f} sends/s; CPU per send {cpu.server / sends * 1000:.1f} ms in gunicorn"
-        f" + {cpu.database / sends * 1000:.1f} ms in PostgreSQL (2 cores: at most "
-        f"{2000 / (1000 * (cpu.server + cpu.database) / sends):,.0f} sends/s)"
+        f"  capacity: {rate:,.0f} sends/s; CPU per send {server_ms:.1f} ms in gunicorn"
+        f" + {database_ms:.1f} ms in PostgreSQL (2 cores: at most "
+        f"{2000 / (server_ms + database_ms):,.0f} sends/s)"
+    )
+    floor = (LEARNERS - 1) * (server_ms + database_ms) / 2
+    print(
+        f"  burst floor: the {LEARNERS - 1}th of {LEARNERS} simultaneous sends waits for "
+        f"{LEARNERS - 1} x {server_ms + database_ms:.1f} ms of CPU on 2 cores = {floor:.0f} ms"
+        f" (p95 < {GOAL_MS:.0f} ms needs under {2 * GOAL_MS / (LEARNERS - 1):.1f} ms a send)"
     )
     print(
         f"  in process: a steady send costs {counts['cpu_ms']:.1f} ms of CPU "

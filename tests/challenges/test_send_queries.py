@@ -9,7 +9,7 @@ PostgreSQL with 10,000.
 
 import pytest
 
-from bench.sends import query_counts
+from bench.sends_queries import query_counts
 from challenges.loader import challenge_bank_load
 
 pytestmark = pytest.mark.django_db
