@@ -205,6 +205,7 @@ def _serve(learners: list, plan: dict):
         print(f"  server: {described}; logging {len(learners)} learners in")
         requests = [_log_in(learner, port) for learner in learners]
         asyncio.run(_solve_all(port, requests))
+        _check_solved(learners)
         senders = [load.Sender(port, r) for r in requests[:LEARNERS]]
         latencies, statuses = phases["burst"]
         latencies += asyncio.run(load.burst(senders, plan["rounds"], statuses))
@@ -237,6 +238,16 @@ async def _solve_all(port: int, requests: list[bytes]) -> None:
         await asyncio.gather(*(s.send() for s in senders))
         for sender in senders:
             sender.close()
+
+
+def _check_solved(learners: list) -> None:
+    """Every learner's send over HTTP passed: each has solved the challenge (else the
+    bench would time refusals or failures, not sends)."""
+    from challenges.models import ChallengeSolve
+
+    solved = ChallengeSolve.objects.filter(user__in=learners, challenge__slug=CHALLENGE).count()
+    if solved != len(learners):
+        raise RuntimeError(f"only {solved} of {len(learners)} learners solved {CHALLENGE}")
 
 
 def _report(phases, cpu, elapsed, counts, plan) -> dict:
