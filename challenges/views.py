@@ -77,10 +77,9 @@ def _page_context(request, challenge: Challenge, progress=None, **extra) -> dict
         "xp_now": challenge.xp_for(progress.hints_revealed),
     }
     context.update(extra)
-    context.setdefault(
-        "form", SendForm(initial={"request": challenge.starter, "line_endings": "crlf"})
-    )
     # Built only when the caller did not bring its own (a send knows whether it needs them).
+    if "form" not in context:
+        context["form"] = SendForm(initial={"request": challenge.starter, "line_endings": "crlf"})
     if "history" not in context:
         context["history"] = step_history(request.user, challenge, limit=5)
     if "units" not in context:
