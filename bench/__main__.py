@@ -5,7 +5,16 @@ import os
 import subprocess
 import sys
 
-SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard", "pages", "sends")
+SECTIONS = (
+    "inprocess",
+    "tcp",
+    "memory",
+    "robustness",
+    "leaderboard",
+    "pages",
+    "sends",
+    "scaling",
+)
 
 
 def main() -> int:
@@ -23,9 +32,10 @@ def main() -> int:
 
         inprocess.run(quick=args.quick)
     if "tcp" in chosen:
-        from bench import tcp
-
-        tcp.run(quick=args.quick)
+        # Its own process: the keyed path runs on its own PostgreSQL database and Redis db.
+        subprocess.run(
+            [sys.executable, "-m", "bench.tcp", *(["--quick"] if args.quick else [])], check=True
+        )
     if "memory" in chosen:
         from bench import tcp
 
@@ -47,6 +57,12 @@ def main() -> int:
         # Its own process too: production settings on its own PostgreSQL database and Redis db.
         subprocess.run(
             [sys.executable, "-m", "bench.sends", *(["--quick"] if args.quick else [])], check=True
+        )
+    if "scaling" in chosen:
+        # Its own process as well: production settings on its own database and Redis db.
+        subprocess.run(
+            [sys.executable, "-m", "bench.scaling", *(["--quick"] if args.quick else [])],
+            check=True,
         )
     return 0
 

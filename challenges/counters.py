@@ -7,7 +7,9 @@ other cache (local memory in development and tests) takes the add/incr path.
 The value is a plain integer either way, so `cache.get` reads it back.
 """
 
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache import cache
+
+from accounts.learner_marks import redis_client
 
 __all__ = ["counter_bump"]
 
@@ -15,7 +17,7 @@ __all__ = ["counter_bump"]
 def counter_bump(key: str, *, by: int = 1, timeout: int | None) -> int:
     """Add `by` to the counter `key`, creating it at 0 with `timeout` (seconds, None for
     never) when it is missing; return the new count."""
-    client = _redis_client()
+    client = redis_client()
     if client is None:
         cache.add(key, 0, timeout=timeout)
         try:
@@ -23,15 +25,8 @@ def counter_bump(key: str, *, by: int = 1, timeout: int | None) -> int:
         except ValueError:  # expired between add and incr: start again
             cache.set(key, by, timeout=timeout)
             return by
-    name = caches[DEFAULT_CACHE_ALIAS].client.make_key(key)
+    name = cache.make_key(key)
     pipe = client.pipeline(transaction=True)
     pipe.set(name, 0, nx=True, ex=timeout)
     pipe.incrby(name, by)
     return pipe.execute()[1]
-
-
-def _redis_client():
-    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: ask for the backend itself
-    if not type(backend).__module__.startswith("django_redis"):
-        return None
-    return backend.client.get_client(write=True)

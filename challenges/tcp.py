@@ -8,36 +8,43 @@ exchanges, at most `TCP_REQUESTS_PER_MINUTE` a minute per key: past that the
 answer is 429 with Retry-After, and nothing is run or recorded. Without a key
 the connection gets a throw-away bookshop of its own, and every response says
 how to use a key.
+
+Class scale: a keyed GET from a learner this process has just read costs one
+share of a batched trip to the cache and no database query (see
+DjangoSandboxHandler); exchanges are recorded in batches (challenges.tcp_recorder).
 """
 
 import asyncio
+import contextlib
 import math
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
-from accounts.models import BadgeAward, User
-from accounts.services import activity_record, badge_award
+from accounts.learner_marks import learner_mark_read
 from challenges.models import RecordedExchange
 from challenges.sandbox import Outcome, fresh_state, process
 from challenges.sandbox.closed_early import answered_as_closed
 from challenges.sandbox.host_notes import named_host
 from challenges.sandbox.render import finalize, problem_reply
 from challenges.sandbox.server import ConnectionInfo, Reply
-from challenges.services import sandbox_send
+from challenges.services import exchange_values, sandbox_answer, sandbox_send
+from challenges.tcp_gate import Gate, RequestGate, gates_read
+from challenges.tcp_learners import LearnerReading, LearnerReadings, learner_read
+from challenges.tcp_recorder import ExchangeRecorder
 
 _KEY = re.compile(r"^k[a-z0-9]{11}$")
 NO_KEY_NOTE = (
     "X-Sandbox-Note: no learner key in Host, so this answer came from a throw-away bookshop. "
     "Send Host: YOURKEY.{host} (your key is on your profile page) to use and record your own.\r\n"
 )
-TCP_REQUESTS_PER_MINUTE = 120
-RATE_WINDOW_SECONDS = 60
+TCP_REQUESTS_PER_MINUTE = settings.SANDBOX_KEY_REQUESTS_PER_MINUTE
+TCP = RecordedExchange.Source.TCP
 
 
 def learner_key(raw_request: bytes) -> str | None:
@@ -53,24 +60,16 @@ def learner_rate_wait(key: str, *, now: float | None = None) -> int | None:
     """Count one request for this learner key; return None if it may be answered,
     else the seconds until the current window ends (for Retry-After).
 
-    Counted atomically: `cache.add` creates the window's counter only if it is
-    missing and `cache.incr` is one INCR in Redis (a locked update in the local
-    cache), so concurrent requests never read the same count."""
+    Counted atomically (one INCR in Redis, a locked update in the local cache),
+    so concurrent requests never read the same count."""
     now = time.time() if now is None else now
-    window = int(now // RATE_WINDOW_SECONDS)
-    counter = f"challenges:tcp-requests:{key}:{window}"
-    for _ in range(2):
-        cache.add(counter, 0, timeout=RATE_WINDOW_SECONDS + 5)
-        try:
-            count = cache.incr(counter)
-            break
-        except ValueError:  # evicted between add and incr: add it again
-            continue
-    else:
-        return None  # the cache is failing; the connection limits still hold
-    if count <= TCP_REQUESTS_PER_MINUTE:
-        return None
-    return max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
+    return _rate_wait(gates_read([key], now=now)[0], now)
+
+
+def _rate_wait(gate: Gate, now: float) -> int | None:
+    if gate.count <= TCP_REQUESTS_PER_MINUTE:
+        return None  # also when the cache failed (count 0): the connection limits still hold
+    return max(1, math.ceil(gate.window_ends - now))
 
 
 def too_many_requests(wait: int) -> Reply:
@@ -102,24 +101,29 @@ def _reply(outcome: Outcome, raw: bytes) -> Reply:
 
 
 class DjangoSandboxHandler:
-    """The handler the TCP server calls with each framed request's bytes."""
+    """The handler the TCP server calls with each framed request's bytes.
 
-    def __init__(self, workers: int = 4):
+    A keyed request asks the gate (one batched trip to the cache) for its rate
+    count and the learner's mark. When this process holds a current reading of
+    the learner (challenges.tcp_learners) and the request changes nothing, it
+    is answered here in the event loop and its exchange queued for the
+    batching recorder: no database at all. Otherwise a worker thread reads the
+    learner, or writes their bookshop under its version check.
+    """
+
+    def __init__(self, workers: int = 4, *, record_interval: float | None = None):
+        if record_interval is None:
+            record_interval = settings.SANDBOX_RECORD_INTERVAL_MS / 1000
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sandbox-db")
+        self.gate = RequestGate()
+        self.readings = LearnerReadings()
+        self.recorder = ExchangeRecorder(interval=record_interval)
+        self.answered_from_reading = 0
 
     async def __call__(self, raw_request: bytes, connection: ConnectionInfo) -> Reply:
         key = learner_key(raw_request)
         if key is not None:
-            loop = asyncio.get_running_loop()
-            reply = await loop.run_in_executor(
-                self.executor,
-                self._answer_for_learner,
-                key,
-                raw_request,
-                connection.served,
-                connection.consumed,
-                connection.client_closed,
-            )
+            reply = await self._answer_for_learner(key, raw_request, connection)
             if reply is not None:
                 return reply
         state = connection.scratch.get("state") or fresh_state()
@@ -131,24 +135,116 @@ class DjangoSandboxHandler:
         connection.scratch["state"] = outcome.state
         return _reply(outcome, _with_note(outcome.raw_response))
 
-    def _answer_for_learner(
-        self, key: str, raw_request: bytes, served: int, consumed: int, client_closed: bool
+    async def _answer_for_learner(
+        self, key: str, raw_request: bytes, connection: ConnectionInfo
     ) -> Reply | None:
-        """The learner's answer, a 429 past their rate limit, or None for an unknown key.
-        Runs in a worker thread: the cache and the database may both be a network away."""
-        wait = learner_rate_wait(key)
+        """The learner's answer, a 429 past their rate limit, or None for an unknown key."""
+        gate = await self.gate.check(key)
+        wait = _rate_wait(gate, time.time())
         if wait is not None:
             return too_many_requests(wait)
-        # A worker thread keeps its database connection between requests: drop it
-        # when it has gone stale, as Django does around each web request.
-        close_old_connections()
+        now = datetime.now(UTC)
+        reading = self.readings.get(key)
+        if reading is not None and reading.current(gate.mark, now):
+            outcome = self._answer(raw_request, reading.state, connection, now)
+            if outcome.state is reading.state:  # read-only: nothing to write but the record
+                self.answered_from_reading += 1
+                self.recorder.add(
+                    exchange_values(user_id=reading.user.pk, outcome=outcome, source=TCP)
+                )
+                return _reply(outcome, outcome.raw_response)
+        else:
+            reading = None
+        loop = asyncio.get_running_loop()
+        outcome, fresh = await loop.run_in_executor(
+            self.executor,
+            self._answer_from_database,
+            key,
+            gate.mark,
+            reading,
+            raw_request,
+            connection.served,
+            connection.consumed,
+            connection.client_closed,
+        )
+        self.readings.put(key, fresh)
+        return None if outcome is None else _reply(outcome, outcome.raw_response)
+
+    @staticmethod
+    def _answer(raw: bytes, state: dict, connection: ConnectionInfo, now: datetime) -> Outcome:
+        return sandbox_answer(
+            raw,
+            state,
+            now=now,
+            prior_requests=connection.served,
+            prior_bytes=connection.consumed,
+            client_closed=connection.client_closed,
+        )
+
+    def _answer_from_database(
+        self,
+        key: str,
+        mark: str | None,
+        reading: LearnerReading | None,
+        raw_request: bytes,
+        served: int,
+        consumed: int,
+        client_closed: bool,
+    ) -> tuple[Outcome | None, LearnerReading | None]:
+        """Answer in a worker thread: read the learner (unless `reading` is current), then
+        answer from it or, for a request that writes, write under the version check.
+        Returns the outcome (None for an unknown key) and the reading to keep (None: none)."""
+        close_old_connections()  # a worker thread keeps its connection: drop it when stale
         try:
-            outcome = learner_send(
-                key, raw_request, served=served, consumed=consumed, client_closed=client_closed
+            now = datetime.now(UTC)
+            if reading is None:
+                reading = learner_read(key, mark, now)
+                if reading is None:
+                    return None, None
+                outcome = sandbox_answer(
+                    raw_request,
+                    reading.state,
+                    now=now,
+                    prior_requests=served,
+                    prior_bytes=consumed,
+                    client_closed=client_closed,
+                )
+                if outcome.state is reading.state:
+                    self.recorder.add(
+                        exchange_values(user_id=reading.user.pk, outcome=outcome, source=TCP)
+                    )
+                    return outcome, reading
+            outcome, _ = sandbox_send(
+                user=reading.user,
+                data=raw_request,
+                source=TCP,
+                now=now,
+                prior_requests=served,
+                prior_bytes=consumed,
+                client_closed=client_closed,
+                store=self.recorder.add,
             )
+            return outcome, None  # the write renewed the mark: the next request reads again
         finally:
             close_old_connections()
-        return None if outcome is None else _reply(outcome, outcome.raw_response)
+
+    def close(self) -> None:
+        """Finish the requests under way, then write every queued record (the server is stopping)."""
+        # One task per worker thread, held at a barrier so that each runs in its own thread:
+        # each closes its thread's database connection.
+        workers = self.executor._max_workers
+        barrier = threading.Barrier(workers)
+
+        def close_own_connections() -> None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=5)
+            connections.close_all()
+
+        for _ in range(workers):
+            self.executor.submit(close_own_connections)
+        self.executor.shutdown(wait=True)
+        self.gate.close()
+        self.recorder.close()
 
 
 def learner_send(
@@ -159,17 +255,17 @@ def learner_send(
     consumed: int = 0,
     client_closed: bool = False,
 ) -> Outcome | None:
-    """Answer `raw_request` from the bookshop of the learner with this key (None if no such learner)."""
-    user = User.objects.filter(sandbox_key=key, is_active=True).first()
-    if user is None:
+    """Answer `raw_request` from the bookshop of the learner with this key (None if no such
+    learner), recording the exchange at once: the path without the TCP server's caches."""
+    now = datetime.now(UTC)
+    reading = learner_read(key, learner_mark_read(key), now)
+    if reading is None:
         return None
-    if not BadgeAward.objects.filter(user=user, badge="terminal").exists():
-        badge_award(user=user, badge="terminal")
-    activity_record(user=user)
     outcome, _ = sandbox_send(
-        user=user,
+        user=reading.user,
         data=raw_request,
-        source=RecordedExchange.Source.TCP,
+        source=TCP,
+        now=now,
         prior_requests=served,
         prior_bytes=consumed,
         client_closed=client_closed,

@@ -230,6 +230,10 @@ CSRF_COOKIE_HTTPONLY = True
 SANDBOX_HOST = env_str("SANDBOX_HOST", "127.0.0.1")
 SANDBOX_PORT = env_int("SANDBOX_PORT", 8080, minimum=1, maximum=65535)
 SANDBOX_PUBLIC_HOST = env_str("SANDBOX_PUBLIC_HOST", "sandbox.localhost")
+# Requests a minute one learner key may send to the TCP sandbox before it answers 429.
+SANDBOX_KEY_REQUESTS_PER_MINUTE = env_int("SANDBOX_KEY_REQUESTS_PER_MINUTE", 120, minimum=1)
+# How often the TCP sandbox writes its batch of recorded exchanges (milliseconds).
+SANDBOX_RECORD_INTERVAL_MS = env_int("SANDBOX_RECORD_INTERVAL_MS", 100, minimum=1, maximum=1000)
 
 LOGGING = {
     "version": 1,

@@ -170,9 +170,14 @@ class SandboxServer:
         self._server: asyncio.AbstractServer | None = None
         self._open: dict[asyncio.Task, _Open] = {}
 
-    async def start(self, host: str, port: int) -> asyncio.AbstractServer:
+    async def start(
+        self, host: str, port: int, *, reuse_port: bool = False
+    ) -> asyncio.AbstractServer:
+        """Listen on host:port. With `reuse_port`, several processes (each started with
+        it) share the port and the kernel spreads new connections over them
+        (SO_REUSEPORT); without it, a port already taken raises OSError (EADDRINUSE)."""
         self._server = await asyncio.start_server(
-            self._accept, host, port, limit=LIMITS.input_bytes * 2
+            self._accept, host, port, limit=LIMITS.input_bytes * 2, reuse_port=reuse_port
         )
         return self._server
 
@@ -180,10 +185,15 @@ class SandboxServer:
     def port(self) -> int:
         return self._server.sockets[0].getsockname()[1]
 
-    async def close(self) -> None:
-        """Stop listening and end every open connection."""
+    async def close(self, grace: float = 0.0) -> None:
+        """Stop listening and end every open connection, once each request under way
+        is answered or `grace` seconds have passed."""
         if self._server is not None:
             self._server.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while loop.time() < deadline and any(record.busy for record in self._open.values()):
+            await asyncio.sleep(0.01)
         tasks = list(self._open)
         for task in tasks:
             task.cancel()

@@ -25,9 +25,26 @@ def _stable(raw: bytes) -> bytes:
 
 
 @pytest.fixture
-def server():
-    with running_server(handler=DjangoSandboxHandler(workers=2)) as address:
+def handler():
+    handler = DjangoSandboxHandler(workers=2)
+    yield handler
+    handler.close()
+
+
+@pytest.fixture
+def server(handler):
+    """The server's address; `recorded()` reads what it recorded, once its batch is written."""
+    with running_server(handler=handler) as address:
         yield address
+
+
+@pytest.fixture
+def recorded(handler):
+    def rows(**filters):
+        handler.recorder.flush()
+        return RecordedExchange.objects.filter(**filters)
+
+    return rows
 
 
 @pytest.mark.parametrize(
@@ -52,7 +69,7 @@ def test_learner_key_comes_from_the_host_the_request_names(head, key):
     assert learner_key(head) == key
 
 
-def test_requests_with_a_key_use_and_change_the_learners_own_bookshop(server):
+def test_requests_with_a_key_use_and_change_the_learners_own_bookshop(server, recorded):
     learner, other = UserFactory(), UserFactory()
     host = f"{learner.sandbox_key}.sandbox.localhost"
     delete = f"DELETE /books/1 HTTP/1.1\r\nHost: {host}\r\nAuthorization: Basic YWRhOmxvdmVsYWNl\r\nConnection: close\r\n\r\n"
@@ -60,7 +77,7 @@ def test_requests_with_a_key_use_and_change_the_learners_own_bookshop(server):
     assert answer.startswith(b"HTTP/1.1 204 No Content")
     assert len(SandboxState.objects.get(user=learner).data["books"]) == 5
     assert len(sandbox_state_for(other).data["books"]) == 6
-    row = RecordedExchange.objects.get(user=learner)
+    row = recorded(user=learner).get()
     assert row.source == "tcp" and row.method == "DELETE" and row.status == 204
 
 
@@ -101,7 +118,7 @@ def test_tcp_and_editor_paths_give_byte_identical_responses(server):
     assert _stable(over_tcp) == _stable(in_process.raw_response)
 
 
-def test_curl_with_the_learners_key_host(server):
+def test_curl_with_the_learners_key_host(server, recorded):
     learner = UserFactory()
     host, port = server
     result = subprocess.run(
@@ -120,10 +137,12 @@ def test_curl_with_the_learners_key_host(server):
         timeout=20,
     )
     assert result.stdout.startswith("HTTP/1.1 200 OK"), result.stdout[:200]
-    assert RecordedExchange.objects.filter(user=learner, source="tcp").count() == 1
+    assert recorded(user=learner, source="tcp").count() == 1
 
 
-def test_an_absolute_form_target_picks_the_learner_and_a_disagreeing_host_is_noted(server):
+def test_an_absolute_form_target_picks_the_learner_and_a_disagreeing_host_is_noted(
+    server, recorded
+):
     learner = UserFactory()
     raw = (
         f"GET http://{learner.sandbox_key}.sandbox.localhost/books/1 HTTP/1.1\r\n"
@@ -131,23 +150,25 @@ def test_an_absolute_form_target_picks_the_learner_and_a_disagreeing_host_is_not
     ).encode()
     answer = exchange(server[1], raw)
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and b"X-Sandbox-Note" not in answer
-    row = RecordedExchange.objects.get(user=learner)
+    row = recorded(user=learner).get()
     [note] = row.diagnostics
     assert (note["code"], note["line"], note["column"]) == ("host-disagrees-with-target", 2, 7)
     assert note["fix"] == f"Host: {learner.sandbox_key}.sandbox.localhost"
 
 
-def test_a_learner_closing_mid_request_gets_and_records_a_400(server):
+def test_a_learner_closing_mid_request_gets_and_records_a_400(server, recorded):
     learner = UserFactory()
     raw = f"GET /books HTTP/1.1\r\nHost: {learner.sandbox_key}.sandbox.localhost\r\n".encode()
     answer = exchange(server[1], raw)  # sends, then closes its side
     assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
-    row = RecordedExchange.objects.get(user=learner)
+    row = recorded(user=learner).get()
     assert row.status == 400
     assert [d["code"] for d in row.diagnostics] == ["client-closed-early"]
 
 
-def test_keyed_traffic_past_the_rate_limit_gets_429_and_is_not_recorded(server, monkeypatch):
+def test_keyed_traffic_past_the_rate_limit_gets_429_and_is_not_recorded(
+    server, recorded, monkeypatch
+):
     monkeypatch.setattr(tcp, "TCP_REQUESTS_PER_MINUTE", 3)
     cache.clear()
     learner = UserFactory()
@@ -159,7 +180,7 @@ def test_keyed_traffic_past_the_rate_limit_gets_429_and_is_not_recorded(server, 
     retry_after = int(re.search(rb"Retry-After: (\d+)\r\n", refusal).group(1))
     assert 1 <= retry_after <= 60
     assert b"Connection: close\r\n" in refusal and refusal.count(b"HTTP/1.1 ") == 1
-    assert RecordedExchange.objects.filter(user=learner).count() == 3
+    assert recorded(user=learner).count() == 3
     other = UserFactory()  # the limit is per learner
     assert exchange(
         server[1], get.replace(learner.sandbox_key, other.sandbox_key).encode()
@@ -176,17 +197,22 @@ def test_the_rate_window_says_how_long_to_wait():
 
 
 def test_the_keyed_rate_limit_holds_under_concurrent_requests(postgres_only, monkeypatch):
+    """Two servers (as two sandbox processes would be) share one count per key."""
     monkeypatch.setattr(tcp, "TCP_REQUESTS_PER_MINUTE", 5)
     cache.clear()
     learner = UserFactory()
-    get = f"GET /books/1 HTTP/1.1\r\nHost: {learner.sandbox_key}.sandbox.localhost\r\n\r\n"
-    handler = DjangoSandboxHandler(workers=1)
-    results = run_concurrently(
-        lambda: handler._answer_for_learner(learner.sandbox_key, get.encode(), 0, 0, False),
-        times=16,
-    )
+    get = f"GET /books/1 HTTP/1.1\r\nHost: {learner.sandbox_key}.sandbox.localhost\r\nConnection: close\r\n\r\n"
+    first, second = DjangoSandboxHandler(workers=2), DjangoSandboxHandler(workers=2)
+    turn = iter(range(16))
+    try:
+        with running_server(handler=first) as one, running_server(handler=second) as two:
+            ports = [one[1], two[1]]
+            results = run_concurrently(lambda: exchange(ports[next(turn) % 2], get.encode()), 16)
+    finally:
+        first.close()
+        second.close()
     assert not [r for r in results if isinstance(r, Exception)], results
-    answers = [r.raw.split(b"\r\n", 1)[0] for r in results]
+    answers = [r.split(b"\r\n", 1)[0] for r in results]
     assert answers.count(b"HTTP/1.1 200 OK") == 5
     assert answers.count(b"HTTP/1.1 429 Too Many Requests") == 11
     assert RecordedExchange.objects.filter(user=learner).count() == 5

@@ -1,10 +1,32 @@
 import asyncio
+import errno
+import os
+import signal
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from challenges.sandbox.server import SandboxServer, ServerConfig
 from challenges.tcp import DjangoSandboxHandler
+
+STOP_GRACE = 5.0
+
+
+def _cannot_listen(host: str, port: int, error: OSError, reuse_port: bool) -> str:
+    """One plain sentence for a port that cannot be had, instead of a traceback."""
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    text = f"Cannot listen on {host}:{port}: {reason}."
+    if error.errno == errno.EADDRINUSE:
+        text += (
+            f" Another process holds port {port}. Stop it or choose another --port; to run "
+            "several sandbox processes on one port, start every one of them with --reuse-port."
+        )
+        if reuse_port:
+            text += (
+                " This one was: the process holding the port was started without it, "
+                "or by another user."
+            )
+    return text
 
 
 class Command(BaseCommand):
@@ -29,6 +51,12 @@ class Command(BaseCommand):
             default=ServerConfig.max_unread_output,
             help="bytes of answers a client may leave unread before it is closed",
         )
+        parser.add_argument(
+            "--reuse-port",
+            action="store_true",
+            help="share the port with other sandbox processes started with --reuse-port "
+            "(SO_REUSEPORT: the kernel spreads connections over them, one per core)",
+        )
 
     def handle(self, *args, **options):
         config = ServerConfig(
@@ -37,17 +65,33 @@ class Command(BaseCommand):
             write_timeout=options["write_timeout"],
             max_unread_output=options["max_unread_output"],
         )
-        try:
-            asyncio.run(self._serve(options["host"], options["port"], config))
-        except KeyboardInterrupt:
-            self.stdout.write("Sandbox stopped.")
+        asyncio.run(self._serve(options["host"], options["port"], config, options["reuse_port"]))
 
-    async def _serve(self, host: str, port: int, config: ServerConfig) -> None:
-        server = SandboxServer(DjangoSandboxHandler(), config)
-        listener = await server.start(host, port)
+    async def _serve(self, host: str, port: int, config: ServerConfig, reuse_port: bool) -> None:
+        handler = DjangoSandboxHandler()
+        server = SandboxServer(handler, config)
+        loop = asyncio.get_running_loop()
+        try:
+            await server.start(host, port, reuse_port=reuse_port)
+        except OSError as error:
+            await loop.run_in_executor(None, handler.close)
+            raise CommandError(_cannot_listen(host, port, error, reuse_port)) from None
+        stop = asyncio.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
         self.stdout.write(
             f"Sandbox listening on {host}:{server.port}. Try: curl -v http://{host}:{server.port}/books\n"
             f"Use Host: YOURKEY.{settings.SANDBOX_PUBLIC_HOST} to answer from your own bookshop."
         )
-        async with listener:
-            await listener.serve_forever()
+        await stop.wait()
+        # A stop loses nothing: requests under way are answered (for up to STOP_GRACE
+        # seconds), then every exchange still queued for recording is written.
+        await server.close(grace=STOP_GRACE)
+        await loop.run_in_executor(None, handler.close)
+        recorder, gate = handler.recorder, handler.gate
+        self.stdout.write(
+            f"Sandbox stopped; {recorder.written} exchanges recorded"
+            + (f", {recorder.dropped} dropped" if recorder.dropped else "")
+            + f"; {gate.asked} keyed requests asked the cache in {gate.trips} trips,"
+            f" {handler.answered_from_reading} answered from a cached reading."
+        )
