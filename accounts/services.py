@@ -119,7 +119,7 @@ def activity_record(*, user: User, at: datetime | None = None) -> int:
     present = at is None
     at = at or timezone.now()
     today = timezone.localtime(at, user.zone).date()
-    mark = _active_mark(user, today)
+    mark = _active_mark(user.pk, today)
     if present and (streak := cache.get(mark)) is not None:
         return streak
     totals = totals_for(user)
@@ -151,6 +151,12 @@ def _mark_on_commit(mark: str, streak: int) -> None:
     transaction.on_commit(lambda: cache.set(mark, streak, timeout=ACTIVE_MARK_SECONDS), robust=True)
 
 
-def _active_mark(user: User, day: date) -> str:
+def _active_mark(user_id: int, day: date) -> str:
     """The cache key saying `day` is recorded for the learner (its value: the streak then)."""
-    return f"accounts:active:{user.pk}:{day.isoformat()}"
+    return f"accounts:active:{user_id}:{day.isoformat()}"
+
+
+def activity_mark_forget(*, user_id: int, day: date) -> None:
+    """Drop the learner's mark for `day` once the current transaction commits (the day's
+    row or the totals were deleted), so the next activity of that day is recorded again."""
+    transaction.on_commit(lambda: cache.delete(_active_mark(user_id, day)), robust=True)

@@ -64,3 +64,13 @@ def test_one_learners_mark_never_answers_for_another(at_noon, django_capture_on_
         activity_record(user=second)
     assert ActivityDay.objects.filter(user=second).count() == 1
     assert LearnerTotals.objects.get(user=second).last_active_day == NOON.date()
+
+
+def test_a_deleted_active_day_is_recorded_again(at_noon, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_record(user=user)
+        ActivityDay.objects.filter(user=user).delete()
+        LearnerTotals.objects.filter(user=user).delete()
+        assert activity_record(user=user) == 1
+    assert ActivityDay.objects.filter(user=user, day=NOON.date()).exists()
