@@ -48,12 +48,16 @@ def test_the_next_day_is_recorded_though_yesterday_is_marked(
 
 def test_a_day_rolled_back_leaves_no_mark(at_noon, django_capture_on_commit_callbacks):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            activity_record(user=user)
-            raise RuntimeError("the attempt failed after the day was recorded")
-        assert not ActivityDay.objects.filter(user=user).exists()
-        assert activity_record(user=user) == 1  # recorded now, not skipped by a stale mark
+    # Callbacks captured run on leaving the block; those of the rolled-back block are dropped.
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        activity_record(user=user)
+        raise RuntimeError("the attempt failed after the day was recorded")
+    assert not ActivityDay.objects.filter(user=user).exists()
+    assert activity_record(user=user) == 1  # recorded now, not skipped by a stale mark
     assert ActivityDay.objects.filter(user=user).count() == 1
 
 
@@ -61,16 +65,17 @@ def test_one_learners_mark_never_answers_for_another(at_noon, django_capture_on_
     first, second = UserFactory(), UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         activity_record(user=first)
-        activity_record(user=second)
+    activity_record(user=second)
     assert ActivityDay.objects.filter(user=second).count() == 1
     assert LearnerTotals.objects.get(user=second).last_active_day == NOON.date()
 
 
 def test_a_deleted_active_day_is_recorded_again(at_noon, django_capture_on_commit_callbacks):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):  # its callbacks run on leaving
         activity_record(user=user)
+    with django_capture_on_commit_callbacks(execute=True):
         ActivityDay.objects.filter(user=user).delete()
         LearnerTotals.objects.filter(user=user).delete()
-        assert activity_record(user=user) == 1
+    assert activity_record(user=user) == 1
     assert ActivityDay.objects.filter(user=user, day=NOON.date()).exists()
