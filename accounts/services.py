@@ -8,6 +8,7 @@ row that earns them, so they never drift from the ledger, even under races.
 
 from datetime import UTC, date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -18,6 +19,8 @@ from accounts.models import ActivityDay, BadgeAward, LearnerTotals, User, XpAwar
 BADGE_POINTS = 10
 XP_BADGE_THRESHOLD = 1000
 STREAK_BADGE_DAYS = 7
+# A day's mark outlives the day in every time zone, then goes by itself.
+ACTIVE_MARK_SECONDS = 2 * 24 * 3600
 
 
 def week_start(moment: datetime) -> date:
@@ -65,11 +68,12 @@ def xp_award(*, user: User, source: str, points: int, at: datetime | None = None
     if points < 0:
         raise ValueError("XP points cannot be negative.")
     at = at or timezone.now()
-    totals_for(user)
     try:
         with transaction.atomic():
             XpAward.objects.create(user=user, source=source, points=points, awarded_at=at)
-            _totals_add(user, points, at)
+            if not _totals_add(user, points, at):  # the learner's first XP: no totals row yet
+                totals_for(user)
+                _totals_add(user, points, at)
     except IntegrityError:
         return False
     if not source.startswith("badge:"):
@@ -79,9 +83,10 @@ def xp_award(*, user: User, source: str, points: int, at: datetime | None = None
     return True
 
 
-def _totals_add(user: User, points: int, at: datetime) -> None:
+def _totals_add(user: User, points: int, at: datetime) -> int:
+    """Add `points` to the learner's totals; return how many rows moved (0: no totals yet)."""
     this_week = week_start(at)
-    LearnerTotals.objects.filter(user=user).update(
+    return LearnerTotals.objects.filter(user=user).update(
         xp=F("xp") + points,
         xp_reached_at=at,
         week_xp=Case(When(week_start=this_week, then=F("week_xp") + points), default=Value(points)),
@@ -107,12 +112,19 @@ def activity_record(*, user: User, at: datetime | None = None) -> int:
     """Count today (in the learner's zone) as active and return the current streak.
 
     A day counts once. The streak grows when yesterday was active, and starts
-    again at 1 after a gap.
+    again at 1 after a gap. Once today is recorded, a mark in the cache (per
+    learner and day, set only after the day's row has committed) answers later
+    calls of the day without a query.
     """
+    present = at is None
     at = at or timezone.now()
     today = timezone.localtime(at, user.zone).date()
+    mark = _active_mark(user.pk, today)
+    if present and (streak := cache.get(mark)) is not None:
+        return streak
     totals = totals_for(user)
     if totals.last_active_day == today:
+        _mark_on_commit(mark, totals.streak)  # this transaction may be the one that wrote it
         return totals.streak  # the usual case, read without taking a lock
     with transaction.atomic():
         totals = LearnerTotals.objects.select_for_update().get(pk=totals.pk)
@@ -128,6 +140,23 @@ def activity_record(*, user: User, at: datetime | None = None) -> int:
         totals.best_streak = max(totals.best_streak, totals.streak)
         totals.last_active_day = today
         totals.save(update_fields=["streak", "best_streak", "last_active_day"])
+        _mark_on_commit(mark, totals.streak)
     if totals.streak >= STREAK_BADGE_DAYS:
         badge_award(user=user, badge="streak-7")
     return totals.streak
+
+
+def _mark_on_commit(mark: str, streak: int) -> None:
+    # After the commit (at once outside a transaction): a rolled-back day leaves no mark.
+    transaction.on_commit(lambda: cache.set(mark, streak, timeout=ACTIVE_MARK_SECONDS), robust=True)
+
+
+def _active_mark(user_id: int, day: date) -> str:
+    """The cache key saying `day` is recorded for the learner (its value: the streak then)."""
+    return f"accounts:active:{user_id}:{day.isoformat()}"
+
+
+def activity_mark_forget(*, user_id: int, day: date) -> None:
+    """Drop the learner's mark for `day` once the current transaction commits (the day's
+    row or the totals were deleted), so the next activity of that day is recorded again."""
+    transaction.on_commit(lambda: cache.delete(_active_mark(user_id, day)), robust=True)

@@ -5,7 +5,16 @@ import os
 import subprocess
 import sys
 
-SECTIONS = ("inprocess", "tcp", "memory", "robustness", "leaderboard", "pages", "scaling")
+SECTIONS = (
+    "inprocess",
+    "tcp",
+    "memory",
+    "robustness",
+    "leaderboard",
+    "pages",
+    "sends",
+    "scaling",
+)
 
 
 def main() -> int:
@@ -43,6 +52,11 @@ def main() -> int:
         # Its own process too: production settings on its own PostgreSQL database and Redis db.
         subprocess.run(
             [sys.executable, "-m", "bench.pages", *(["--quick"] if args.quick else [])], check=True
+        )
+    if "sends" in chosen:
+        # Its own process too: production settings on its own PostgreSQL database and Redis db.
+        subprocess.run(
+            [sys.executable, "-m", "bench.sends", *(["--quick"] if args.quick else [])], check=True
         )
     if "scaling" in chosen:
         # Its own process as well: production settings on its own database and Redis db.

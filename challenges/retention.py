@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.learner_marks import redis_client
+from challenges.counters import counter_bump
 from challenges.models import RecordedExchange, Submission
 
 STORED_BODY_BYTES = 16 * 1024
@@ -61,13 +62,7 @@ def _written_key(user_id: int) -> str:
 def prune_after_write(*, user_id: int, written: int) -> int:
     """Prune the learner's exchanges when their count of rows written passes a
     multiple of PRUNE_EVERY; return how many rows were deleted."""
-    key = _written_key(user_id)
-    cache.add(key, 0, timeout=None)
-    try:
-        total = cache.incr(key, written)
-    except ValueError:  # evicted between add and incr: start counting again
-        cache.set(key, written, timeout=None)
-        total = written
+    total = counter_bump(_written_key(user_id), by=written, timeout=None)
     if total // PRUNE_EVERY == (total - written) // PRUNE_EVERY:
         return 0
     return exchanges_prune(user_id=user_id)

@@ -9,12 +9,12 @@ constraint: two layers, both in the database.
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 
 from accounts.models import User
 from accounts.services import activity_record, badge_award, xp_award
+from challenges.counters import counter_bump
 from challenges.models import (
     Challenge,
     ChallengeProgress,
@@ -56,6 +56,8 @@ class Attempt:
     step: int
     solved_now: bool
     xp: int
+    progress: ChallengeProgress | None = None  # as saved by this attempt
+    exchanges: tuple[RecordedExchange, ...] = ()  # graded, oldest first
 
 
 def progress_for(user: User, challenge: Challenge) -> ChallengeProgress:
@@ -64,18 +66,24 @@ def progress_for(user: User, challenge: Challenge) -> ChallengeProgress:
 
 
 def _rate_limit(user: User) -> None:
-    key = f"challenges:submissions:{user.pk}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        count = 1
+    count = counter_bump(f"challenges:submissions:{user.pk}", timeout=60)
     if count > SUBMISSIONS_PER_MINUTE:
         raise SubmissionRateLimited(
             f"That is more than {SUBMISSIONS_PER_MINUTE} requests in a minute. Like a real API answering "
             "429 Too Many Requests, the sandbox asks you to wait a little before sending again."
         )
+
+
+def _locked_progress(user: User, challenge: Challenge) -> ChallengeProgress:
+    """The learner's progress on the challenge, row-locked until the transaction ends (created
+    on first use), with `user` and `challenge` attached so nothing fetches them again."""
+    locked = ChallengeProgress.objects.select_for_update()
+    try:
+        progress = locked.get(user=user, challenge=challenge)
+    except ChallengeProgress.DoesNotExist:
+        progress = locked.get(pk=progress_for(user, challenge).pk)
+    progress.user, progress.challenge = user, challenge
+    return progress
 
 
 def editor_input_admit(
@@ -98,9 +106,7 @@ def challenge_submit(*, user: User, challenge: Challenge, data: bytes) -> Attemp
     """Send the learner's raw bytes from the editor and grade the current step."""
     editor_input_admit(user=user, data=data)
     with transaction.atomic():
-        progress = ChallengeProgress.objects.select_for_update().get(
-            pk=progress_for(user, challenge).pk
-        )
+        progress = _locked_progress(user, challenge)
         outcome, rows = sandbox_send(user=user, data=data, source=RecordedExchange.Source.EDITOR)
         return _grade(progress, rows, outcome.state, data, RecordedExchange.Source.EDITOR, outcome)
 
@@ -109,9 +115,7 @@ def challenge_grade_tcp(*, user: User, challenge: Challenge) -> Attempt:
     """Grade the current step against the learner's TCP requests sent since the last grading."""
     _rate_limit(user)
     with transaction.atomic():
-        progress = ChallengeProgress.objects.select_for_update().get(
-            pk=progress_for(user, challenge).pk
-        )
+        progress = _locked_progress(user, challenge)
         recent = RecordedExchange.objects.filter(
             user=user, source=RecordedExchange.Source.TCP, pk__gt=progress.tcp_graded_through
         ).order_by("-pk")[:TCP_EXCHANGES_GRADED]
@@ -148,35 +152,41 @@ def _grade(progress, rows, state, raw, source, outcome) -> Attempt:
         fixed_broken=passed and _previous_attempt_was_broken(progress, step),
         results=[{"check": r.check, "passed": r.passed, "message": r.message} for r in results],
     )
-    submission.exchanges.set(rows)
+    Submission.exchanges.through.objects.bulk_create(
+        Submission.exchanges.through(submission=submission, recordedexchange=row) for row in rows
+    )
     progress.attempts += 1
     solved_now, xp = False, 0
     if passed and step + 1 < challenge.step_count:
         progress.current_step = step + 1
     elif passed:
         progress.current_step = 0  # the sequence is done; a replay starts from step 1
-        solved_now, xp = _solve(progress)
+        # A solved row already has its ChallengeSolve (both are written together, under
+        # this lock), so a replay skips the insert the unique constraint would refuse.
+        if progress.status != ChallengeProgress.Status.SOLVED:
+            solved_now, xp = _solve(progress)
     if progress.status == ChallengeProgress.Status.NEW:
         progress.status = ChallengeProgress.Status.TRIED
     review_record(progress, passed=passed, completed=step + 1 == challenge.step_count, sent=raw)
     progress.save()
     activity_record(user=progress.user)
     _badges_after_attempt(progress.user, challenge, rows, submission, solved_now)
-    return Attempt(submission, outcome, results, step, solved_now, xp)
+    return Attempt(submission, outcome, results, step, solved_now, xp, progress, tuple(rows))
 
 
 def _previous_attempt_was_broken(progress: ChallengeProgress, step: int) -> bool:
-    previous = (
+    latest = (
         Submission.objects.filter(user=progress.user, challenge=progress.challenge, step=step)
         .order_by("-pk")
-        .prefetch_related("exchanges")
+        .values_list("pk", "passed")
         .first()
     )
-    if previous is None or previous.passed:
-        return False
-    return any(
-        d["severity"] == "error" for row in previous.exchanges.all() for d in row.diagnostics
+    if latest is None or latest[1]:
+        return False  # the usual case, a pass after a pass: one small query
+    diagnostics = Submission.exchanges.through.objects.filter(submission_id=latest[0]).values_list(
+        "recordedexchange__diagnostics", flat=True
     )
+    return any(d["severity"] == "error" for found in diagnostics for d in found)
 
 
 def _badges_after_attempt(user, challenge, rows, submission, solved_now) -> None:
@@ -212,14 +222,14 @@ def _previous_exchange(progress: ChallengeProgress, step: int):
     """The last exchange of the latest passing submission of the step before, if any."""
     if step == 0:
         return None
-    submission = (
-        Submission.objects.filter(
-            user=progress.user, challenge=progress.challenge, step=step - 1, passed=True
-        )
+    latest = Submission.objects.filter(
+        user=progress.user, challenge=progress.challenge, step=step - 1, passed=True
+    ).order_by("-pk")[:1]
+    last = (
+        RecordedExchange.objects.filter(submissions=Subquery(latest.values("pk")))
         .order_by("-pk")
         .first()
     )
-    last = submission.exchanges.order_by("-pk").first() if submission else None
     return last.as_exchange() if last else None
 
 

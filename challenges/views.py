@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +14,7 @@ from challenges.presenters import (
     graded_requests,
 )
 from challenges.selectors import (
+    active_challenges,
     challenge_board,
     passed_steps,
     sandbox_address,
@@ -36,6 +38,14 @@ def _challenge(slug: str) -> Challenge:
     return get_object_or_404(Challenge.objects.select_related("topic"), slug=slug, is_active=True)
 
 
+def _catalogued(slug: str) -> Challenge:
+    """The active challenge from the content cache (no query); its instance is shared: read only."""
+    for challenge in active_challenges():
+        if challenge.slug == slug:
+            return challenge
+    raise Http404("No such challenge.")
+
+
 @require_GET
 def index(request):
     """Every challenge, grouped by topic, with the learner's status and progress per topic."""
@@ -51,8 +61,8 @@ def sandbox_info(request):
     return render(request, "challenges/sandbox.html", context)
 
 
-def _page_context(request, challenge: Challenge, **extra) -> dict:
-    progress = progress_for(request.user, challenge)
+def _page_context(request, challenge: Challenge, progress=None, **extra) -> dict:
+    progress = progress or progress_for(request.user, challenge)
     revealed = challenge.hints[: progress.hints_revealed]
     context = {
         "challenge": challenge,
@@ -63,15 +73,17 @@ def _page_context(request, challenge: Challenge, **extra) -> dict:
         if len(revealed) < len(challenge.hints)
         else None,
         "show_solution": progress.status == ChallengeProgress.Status.SOLVED or progress.gave_up,
-        "history": step_history(request.user, challenge, limit=5),
         "address": sandbox_address(request.user),
         "xp_now": challenge.xp_for(progress.hints_revealed),
-        "units": units_checking_challenge(challenge.slug),
     }
     context.update(extra)
-    context.setdefault(
-        "form", SendForm(initial={"request": challenge.starter, "line_endings": "crlf"})
-    )
+    # Built only when the caller did not bring its own (a send knows whether it needs them).
+    if "form" not in context:
+        context["form"] = SendForm(initial={"request": challenge.starter, "line_endings": "crlf"})
+    if "history" not in context:
+        context["history"] = step_history(request.user, challenge, limit=5)
+    if "units" not in context:
+        context["units"] = units_checking_challenge(challenge.slug)
     return context
 
 
@@ -84,30 +96,44 @@ def detail(request, slug: str):
 
 
 def _attempt_context(request, challenge, attempt) -> dict:
-    exchanges = list(attempt.submission.exchanges.order_by("pk"))
+    exchanges = list(attempt.exchanges)
     diagnostics = [d for row in exchanges for d in row.diagnostics]
     raw = bytes(attempt.submission.raw_request)
     if attempt.submission.source != "editor":  # several requests from TCP, each shown on its own
         checks = challenge.steps[attempt.step]["checks"]
         return {
             "attempt": attempt,
+            "progress": attempt.progress,
             "exchanges": exchanges,
             "graded": graded_requests(exchanges, checks),
         }
     return {
         "attempt": attempt,
+        "progress": attempt.progress,
         "exchanges": exchanges,
         "lines": annotated_lines(raw, diagnostics),
         "editor_diagnostics": editor_diagnostics(diagnostics),
         "curl": curl_command(raw, sandbox_address(request.user)["url"]),
+        "history": _recent_attempts(request.user, challenge),
+        # The result names the units only to say a solve completed them.
+        "units": units_checking_challenge(challenge.slug) if attempt.solved_now else [],
     }
+
+
+def _recent_attempts(user, challenge):
+    """The side panel's five latest attempts: only what it shows, without their exchanges."""
+    return (
+        Submission.objects.filter(user=user, challenge=challenge)
+        .only("pk", "step", "source", "passed", "created_at")
+        .order_by("-pk")[:5]
+    )
 
 
 @require_POST
 @login_required
 def send(request, slug: str):
     """Send the editor's bytes to the sandbox and grade the current step."""
-    challenge = _challenge(slug)
+    challenge = _catalogued(slug)
     form = SendForm(request.POST)
     extra = {"form": form}
     if not form.is_valid():

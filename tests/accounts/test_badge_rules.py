@@ -112,3 +112,11 @@ def test_editor_requests_alone_do_not_earn_terminal():
     user = UserFactory()
     sandbox_send(user=user, data=GET_BOOK, source="editor")
     assert "terminal" not in badges(user)
+
+
+def test_a_pass_after_a_pass_is_no_fix_even_after_a_broken_one_earlier():
+    user, challenge = UserFactory(), ChallengeFactory()
+    challenge_submit(user=user, challenge=challenge, data=BROKEN)
+    assert challenge_submit(user=user, challenge=challenge, data=GET_BOOK).submission.fixed_broken
+    again = challenge_submit(user=user, challenge=challenge, data=GET_BOOK)
+    assert again.submission.fixed_broken is False

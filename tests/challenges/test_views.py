@@ -3,7 +3,13 @@ import base64
 import pytest
 from django.urls import reverse
 
-from challenges.models import ChallengeProgress, RecordedExchange, SandboxState, Submission
+from challenges.models import (
+    ChallengeProgress,
+    ChallengeSolve,
+    RecordedExchange,
+    SandboxState,
+    Submission,
+)
 from challenges.services import sandbox_send, sandbox_state_for
 from challenges.submissions import SUBMISSIONS_PER_MINUTE
 from tests.factories import ChallengeFactory, TwoStepChallengeFactory, UserFactory
@@ -396,3 +402,14 @@ def test_a_challenge_in_no_unit_names_none(client):
     client.force_login(UserFactory())
     page = client.get(reverse("challenges:detail", args=[challenge.slug])).content.decode()
     assert "part of <a" not in page
+
+
+def test_a_replay_of_a_solved_challenge_says_practice_and_lists_both_attempts(
+    client, learner, htmx_headers
+):
+    challenge = ChallengeFactory(points=20)
+    _send(client, challenge, headers=htmx_headers)
+    fragment = _send(client, challenge, headers=htmx_headers).content.decode()
+    assert "Passed again (practice: no XP)." in fragment and "Solved!" not in fragment
+    assert fragment.split('id="history"')[1].count("Step 1 via browser editor") == 2
+    assert ChallengeSolve.objects.filter(user=learner, challenge=challenge).count() == 1
