@@ -181,6 +181,12 @@ def _setup_learners(count: int) -> list:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    # Every run starts from the same table: earlier runs' pruned rows vacuumed away (at
+    # a learner's real rate autovacuum keeps up; this bench writes 40 times faster).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE challenges_recordedexchange")
     from accounts.models import User
 
     learners = []

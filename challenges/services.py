@@ -78,7 +78,9 @@ def sandbox_send(
     are written here, in this transaction).
     """
     for _ in range(MAX_WRITE_ATTEMPTS):
-        with transaction.atomic():
+        # No savepoint inside a caller's transaction (the editor's send): an error aborts
+        # that transaction anyway, and a version miss is retried without one.
+        with transaction.atomic(savepoint=False):
             row = SandboxState.objects.select_for_update().filter(user=user).first()
             if row is None:  # the learner's first request: a fresh bookshop
                 row = sandbox_state_for(user)
