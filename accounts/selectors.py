@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cached_property
 
@@ -6,6 +7,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.badges import badge_families, badge_get, badges_all
+from accounts.learner_version import learner_cached, learner_version_bump_on_commit
 from accounts.levels import level_progress
 from accounts.models import BadgeAward, LearnerTotals, User
 
@@ -57,6 +59,7 @@ def unseen_badges(user: User) -> list:
     awards = list(BadgeAward.objects.filter(user=user, seen=False))
     if awards:
         BadgeAward.objects.filter(pk__in=[a.pk for a in awards]).update(seen=True)
+        learner_version_bump_on_commit(user.pk)  # an update sends no signal
     return [badge for badge in map(badge_get, (a.badge for a in awards)) if badge]
 
 
@@ -84,8 +87,38 @@ def xp_today(user: User) -> int:
     return user.xp_awards.filter(awarded_at__gte=midnight).aggregate(xp=Sum("points"))["xp"] or 0
 
 
+@dataclass(frozen=True)
+class HeaderState:
+    """What the header of every signed-in page shows of the learner, today in their zone."""
+
+    xp_today: int
+    has_unseen_badges: bool
+
+
+def header_state(user: User) -> HeaderState:
+    """Today's XP and whether a badge awaits announcing, from the learner's own cache entry.
+
+    The entry is keyed by the learner, their zone and their day, and dropped by
+    every XP or badge write (accounts.learner_version); on a miss, two queries.
+    """
+    # Kept on the request's user object: the badges and the goal both ask, once per page.
+    state = getattr(user, "_header_state", None)
+    if state is None:
+        zone = user.zone
+        today = timezone.localdate(timezone.now(), zone)
+        state = user._header_state = learner_cached(
+            user.pk,
+            f"header:{zone.key}:{today.isoformat()}",
+            lambda: HeaderState(
+                xp_today=xp_today(user),
+                has_unseen_badges=BadgeAward.objects.filter(user=user, seen=False).exists(),
+            ),
+        )
+    return state
+
+
 class DailyGoal:
-    """Today's XP against the learner's daily goal, summed only when a page shows it."""
+    """Today's XP against the learner's daily goal, read only when a page shows it."""
 
     def __init__(self, user: User):
         self.user = user
@@ -93,7 +126,7 @@ class DailyGoal:
 
     @cached_property
     def xp(self) -> int:
-        return xp_today(self.user)
+        return header_state(self.user).xp_today
 
     @property
     def met(self) -> bool:

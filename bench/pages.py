@@ -81,7 +81,7 @@ def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
     from challenges.models import Challenge, Submission
     from challenges.submissions import challenge_submit
     from classroom.models import Membership
-    from curriculum.models import Topic
+    from curriculum.models import Topic, Unit
     from quiz.services import quiz_run_start
 
     run = quiz_run_start(user=learner, kind="topic", topic=Topic.objects.order_by("pk").first())
@@ -89,6 +89,7 @@ def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
     while Submission.objects.filter(user=learner, challenge=challenge).count() < 3:
         challenge_submit(user=learner, challenge=challenge, data=b"GET /nowhere HTTP/1.1\r\n\r\n")
     group = Membership.objects.filter(user=learner).select_related("group").first().group
+    unit = Unit.objects.filter(is_active=True).order_by("number").first()
     return {
         "home (visitor)": ("/", False),
         "dashboard": ("/dashboard/", True),
@@ -99,6 +100,8 @@ def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
         "sandbox reference": ("/challenges/sandbox/", True),
         f"group page ({group.memberships.count()} members)": (f"/groups/{group.pk}/", True),
         "leaderboard": ("/groups/leaderboard/", True),
+        "learning path": ("/learn/", True),
+        f"unit and lesson ({unit.slug})": (f"/learn/{unit.slug}/", True),
     }
 
 
