@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from accounts.content_version import ContentMemo
 from curriculum.models import Unit, UnitProgress
 from curriculum.registry import challenge_facts
 
@@ -71,8 +72,20 @@ class ContinuePoint:
         return self.step.url
 
 
-def active_units() -> list[Unit]:
-    return list(Unit.objects.filter(is_active=True).select_related("lesson").order_by("number"))
+_units = ContentMemo(max_entries=4)
+
+
+def active_units() -> tuple[Unit, ...]:
+    """The active units in path order, with their lessons; built once per content version.
+
+    The instances are shared by every request of the process: read them, never change them.
+    """
+    return _units.get_or_build(
+        "active",
+        lambda: tuple(
+            Unit.objects.filter(is_active=True).select_related("lesson").order_by("number")
+        ),
+    )
 
 
 def units_checking_challenge(slug: str) -> list[Unit]:
