@@ -22,9 +22,12 @@ def recent_awards(user: User, limit: int = 10):
     return user.xp_awards.all()[:limit]
 
 
-def current_streak(user: User) -> int:
-    """The streak as of today in the learner's zone: 0 once a whole day was missed."""
-    totals = LearnerTotals.objects.filter(user=user).first()
+def current_streak(user: User, totals: LearnerTotals | None = None) -> int:
+    """The streak as of today in the learner's zone: 0 once a whole day was missed.
+
+    `totals` saves the read when the caller has the learner's row already.
+    """
+    totals = totals or LearnerTotals.objects.filter(user=user).first()
     if totals is None or totals.last_active_day is None:
         return 0
     today = timezone.localdate(timezone.now(), user.zone)
@@ -36,7 +39,7 @@ def progress_summary(user: User) -> dict:
     xp = totals.xp if totals else 0
     return {
         "level": level_progress(xp),
-        "streak": current_streak(user),
+        "streak": current_streak(user, totals),
         "best_streak": totals.best_streak if totals else 0,
     }
 
