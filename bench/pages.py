@@ -101,7 +101,7 @@ def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
         f"group page ({group.memberships.count()} members)": (f"/groups/{group.pk}/", True),
         "leaderboard": ("/groups/leaderboard/", True),
         "learning path": ("/learn/", True),
-        f"unit and lesson ({unit.slug})": (f"/learn/{unit.slug}/", True),
+        f"unit page ({unit.slug})": (f"/learn/{unit.slug}/", True),
     }
 
 

@@ -50,20 +50,17 @@ def topic_masteries(user: User) -> list[TopicMastery]:
             .values_list("question__topic")
             .annotate(n=Count("pk"))
         )
+        # `answered` saves the page one count per unfinished run.
         for run in QuizRun.objects.filter(
             user=user, kind=QuizRun.Kind.TOPIC, finished_at__isnull=True
-        ):
+        ).annotate(answered=Count("answers")):
             unfinished[run.topic_id] = run
     return [TopicMastery(t, t.total, mastered.get(t.pk, 0), unfinished.get(t.pk)) for t in topics]
 
 
-def practice_due_count(user: User) -> int:
-    return QuestionProgress.objects.filter(
-        user=user, in_practice=True, due_at__lte=timezone.now(), question__is_active=True
-    ).count()
-
-
-def practice_queue_count(user: User) -> int:
-    return QuestionProgress.objects.filter(
+def practice_counts(user: User) -> tuple[int, int]:
+    """(due now, in the queue) of the learner's practice queue, in one query."""
+    counts = QuestionProgress.objects.filter(
         user=user, in_practice=True, question__is_active=True
-    ).count()
+    ).aggregate(due=Count("pk", filter=Q(due_at__lte=timezone.now())), total=Count("pk"))
+    return counts["due"], counts["total"]

@@ -28,7 +28,7 @@ MAIN_PAGES = {
     "group page",
     "leaderboard",
     "learning path",
-    "unit and lesson",
+    "unit page",
 }
 
 

@@ -117,4 +117,20 @@ def test_each_learner_sees_only_their_own_steps_on_the_path_and_unit_page(client
         steps[viewer] = response.context["standing"].steps[0].done
         body = response.content.decode()
         assert ("✓ Read" in body) == (viewer == alice)
+        path = client.get(reverse("curriculum:path")).content.decode()
+        entry = path[path.index(f'href="{page}"') :].split("</li>", 1)[0]
+        assert f"{1 if viewer == alice else 0} of " in entry  # the cached entry is per standing
     assert steps == {alice: True, bob: False}
+
+
+def test_the_header_marks_the_current_page_and_knows_who_is_signed_in(client, units_dir):
+    client.force_login(UserFactory())
+    signed_in = client.get(reverse("curriculum:path")).content.decode()
+    assert f'href="{reverse("dashboard")}"' in signed_in
+    assert f'href="{reverse("curriculum:path")}" aria-current="page"' in signed_in
+    quiz = client.get(reverse("quiz:index")).content.decode()
+    assert f'href="{reverse("quiz:index")}" aria-current="page"' in quiz
+    assert f'href="{reverse("curriculum:path")}" aria-current' not in quiz
+    client.logout()
+    visitor = client.get(reverse("curriculum:path")).content.decode()
+    assert f'href="{reverse("dashboard")}"' not in visitor and "Log in" in visitor
