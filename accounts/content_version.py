@@ -29,6 +29,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
@@ -94,6 +96,35 @@ class ContentMemo:
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
         return value
+
+
+def content_version_bump_on_commit() -> None:
+    """Bump now, and again once the current transaction commits (once outside a transaction).
+
+    The bump now lets the writer's own request and tests see the change; the
+    bump at commit drops what another process built from the rows before it.
+    """
+    content_version_bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(content_version_bump)
+
+
+def _content_row_changed(sender, **kwargs) -> None:
+    content_version_bump_on_commit()
+
+
+def content_models_watch(*models) -> None:
+    """Start a new content version whenever a row of these models is saved or deleted.
+
+    Each app names its content models in its AppConfig.ready, so an edit made
+    outside `load_content` (the admin, a shell, a test) shows at once too.
+    Queryset updates send no signal: the loaders bump for those themselves.
+    """
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _content_row_changed, sender=model, dispatch_uid=f"content:{model._meta.label}"
+            )
 
 
 def _request_began(**kwargs) -> None:

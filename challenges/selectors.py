@@ -39,6 +39,14 @@ def active_challenges() -> tuple[Challenge, ...]:
     )
 
 
+def catalogue_challenge(slug: str) -> Challenge | None:
+    """The active challenge with this slug, from the catalogue (shared: read only), or None."""
+    by_slug = _catalogue.get_or_build(
+        "by-slug", lambda: {challenge.slug: challenge for challenge in active_challenges()}
+    )
+    return by_slug.get(slug)
+
+
 def challenge_board(user: User) -> list[TopicRow]:
     """Return every topic with its active challenges and the learner's status on each.
 

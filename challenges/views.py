@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +14,7 @@ from challenges.presenters import (
     graded_requests,
 )
 from challenges.selectors import (
+    catalogue_challenge,
     challenge_board,
     passed_steps,
     sandbox_address,
@@ -79,7 +81,9 @@ def _page_context(request, challenge: Challenge, **extra) -> dict:
 @login_required
 def detail(request, slug: str):
     """The challenge: brief, steps, editor, hints, TCP address and recent attempts."""
-    challenge = _challenge(slug)
+    challenge = catalogue_challenge(slug)
+    if challenge is None:
+        raise Http404("No such challenge.")
     return render(request, "challenges/detail.html", _page_context(request, challenge))
 
 

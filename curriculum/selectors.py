@@ -76,16 +76,21 @@ _units = ContentMemo(max_entries=4)
 
 
 def active_units() -> tuple[Unit, ...]:
-    """The active units in path order, with their lessons; built once per content version.
+    """The active units in path order, with their lessons and topics; once per content version.
 
     The instances are shared by every request of the process: read them, never change them.
     """
     return _units.get_or_build(
         "active",
         lambda: tuple(
-            Unit.objects.filter(is_active=True).select_related("lesson").order_by("number")
+            Unit.objects.filter(is_active=True).select_related("lesson", "topic").order_by("number")
         ),
     )
+
+
+def active_unit(slug: str) -> Unit | None:
+    """The active unit with this slug (from the content cache, shared: read only), or None."""
+    return next((unit for unit in active_units() if unit.slug == slug), None)
 
 
 def units_checking_challenge(slug: str) -> list[Unit]:

@@ -134,3 +134,21 @@ def test_the_header_marks_the_current_page_and_knows_who_is_signed_in(client, un
     client.logout()
     visitor = client.get(reverse("curriculum:path")).content.decode()
     assert f'href="{reverse("dashboard")}"' not in visitor and "Log in" in visitor
+
+
+def test_an_edit_outside_load_content_starts_a_new_version(client, units_dir):
+    """The admin saves rows one by one: each save of a content row must show on the next page."""
+    client.force_login(UserFactory())
+    unit = Unit.objects.get(slug="request-and-response")
+    page = reverse("curriculum:unit", args=[unit.slug])
+    assert client.get(page).status_code == 200
+    unit.title = "Retitled in the admin"
+    unit.save()
+    assert "Retitled in the admin" in client.get(reverse("curriculum:path")).content.decode()
+    challenge = Challenge.objects.get(slug=unit.checkpoint_challenges[0])
+    challenge.title = "A challenge retitled in the admin"
+    challenge.save()
+    assert "A challenge retitled in the admin" in client.get(page).content.decode()
+    unit.is_active = False
+    unit.save()
+    assert client.get(page).status_code == 404
