@@ -8,7 +8,10 @@ production settings (DJANGO_DEBUG=false). The first run seeds the database
 runs reuse it.
 
 The viewer is a logged-in learner in the 200-member group, with a quiz run in
-progress and attempts on a challenge. gunicorn serves `bench.pages_wsgi` with
+progress and attempts on a challenge. The pages are the main ones a learner
+opens: home (as a visitor), dashboard, quiz index and question, challenge
+index and one challenge, the sandbox reference, the group page, the
+leaderboard, the learning path (/learn/) and its first unit's page. gunicorn serves `bench.pages_wsgi` with
 deploy/gunicorn.conf.py when it exists (else the same gthread settings given
 on the command line); one asyncio load generator on 127.0.0.1 sends a fixed
 number of keep-alive GETs per page. Hello world is measured before and after
