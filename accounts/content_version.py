@@ -59,6 +59,19 @@ def content_version() -> int:
     return _request.version
 
 
+def content_version_wanted() -> bool:
+    """True inside a request that has not read the version yet: a caller may fetch it
+    in the same round trip as its own keys and hand it over with `content_version_prime`."""
+    return getattr(_request, "active", False) and _request.version is None
+
+
+def content_version_prime(value: int | None) -> None:
+    """Keep `value` (read from the cache under VERSION_KEY) as this request's version."""
+    if not content_version_wanted():
+        return
+    _request.version = value if value is not None else _read_version()
+
+
 def content_version_bump() -> int:
     """Start a new content version everywhere; return it. Call it after the new content commits."""
     try:

@@ -30,6 +30,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from accounts.content_version import VERSION_KEY, content_version_prime, content_version_wanted
+
 T = TypeVar("T")
 
 # An entry unread for a day is dropped; the key also names the learner's day, so
@@ -67,11 +69,16 @@ def learner_version_bump_on_commit(user_id: int) -> None:
 def learner_cached(user_id: int, name: str, build: Callable[[], T]) -> T:
     """The learner's entry `name`, built by `build()` if missing or from an older number.
 
-    One cache round trip when the entry is fresh; two more (start the number,
-    store the entry) when it is built.
+    One cache round trip when the entry is fresh (it also brings the request's
+    content version, if not read yet); two more (start the number, store the
+    entry) when it is built.
     """
     version_key, entry_key = _version_key(user_id), _entry_key(user_id, name)
-    found = cache.get_many([version_key, entry_key])
+    # The request's content version comes along in the same round trip when not read yet.
+    with_content = content_version_wanted()
+    found = cache.get_many([version_key, entry_key, *([VERSION_KEY] if with_content else [])])
+    if with_content:
+        content_version_prime(found.get(VERSION_KEY))
     version = found.get(version_key)
     if version is None:
         cache.add(version_key, time.time_ns(), timeout=None)

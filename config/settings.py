@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.TimezoneMiddleware",
+    "accounts.middleware.LearnerHeaderMiddleware",
     "accounts.middleware.MethodNotAllowedMiddleware",
     # Axes last: it turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",

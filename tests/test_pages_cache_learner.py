@@ -89,3 +89,36 @@ def test_a_flushed_cache_keeps_the_learner_signed_in(client):
     cache.clear()  # the session is read back from the database
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200 and response.context["user"] == learner
+
+
+def test_a_signed_in_page_makes_two_cache_round_trips_session_then_header_and_version(client):
+    """The session, then one read for the learner's header entry and the content version."""
+    from django.core.cache import caches
+
+    client.force_login(UserFactory())
+    page = reverse("curriculum:path")  # its view reads the content cache (units) first
+    assert client.get(page).status_code == 200  # warm: session, header entry, units
+    backend, reads, inside = caches["default"], [], []
+    get, get_many = backend.get, backend.get_many
+
+    def one_get(key, *args, **kwargs):
+        if not inside:  # the local-memory get_many calls get once per key: not a round trip
+            reads.append(("get", key))
+        return get(key, *args, **kwargs)
+
+    def one_get_many(keys, *args, **kwargs):
+        reads.append(("get_many", tuple(keys)))
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    backend.get, backend.get_many = one_get, one_get_many
+    try:
+        assert client.get(page).status_code == 200
+    finally:
+        del backend.get, backend.get_many
+    assert [kind for kind, _ in reads] == ["get", "get_many"], reads
+    assert reads[0][1].startswith("django.contrib.sessions.cached")
+    assert "content-version" in reads[1][1]
