@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.content_version import ContentMemo
 from accounts.models import User
 from curriculum.models import Topic
-from quiz.models import QuestionProgress, QuizRun
+from quiz.models import Question, QuestionProgress, QuizRun
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class TopicMastery:
         return round(100 * self.mastered / self.total) if self.total else 0
 
 
-_topics = ContentMemo(max_entries=4)
+_topics = ContentMemo(max_entries=4)  # the topics and the active questions
 
 
 def quiz_topics() -> tuple[Topic, ...]:
@@ -37,6 +37,15 @@ def quiz_topics() -> tuple[Topic, ...]:
             ).filter(total__gt=0)
         ),
     )
+
+
+def question_by_pk(pk: int) -> Question:
+    """The question, from the content cache when active (shared: read only), else the database
+    (a run keeps the questions it drew, even one retired since). Raises Question.DoesNotExist."""
+    active = _topics.get_or_build(
+        "questions-by-pk", lambda: {q.pk: q for q in Question.objects.filter(is_active=True)}
+    )
+    return active.get(pk) or Question.objects.get(pk=pk)
 
 
 def topic_masteries(user: User) -> list[TopicMastery]:

@@ -13,7 +13,7 @@ from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
 from quiz.presenters_path import path_outcome
-from quiz.selectors import practice_counts, topic_masteries
+from quiz.selectors import practice_counts, question_by_pk, topic_masteries
 from quiz.services import (
     QuizError,
     quiz_answer_submit,
@@ -116,7 +116,7 @@ def run_detail(request, run_id: int):
 
 
 def _question_context(run: QuizRun, position: int, error: str | None = None) -> dict:
-    question = Question.objects.get(pk=run.question_ids[position])
+    question = question_by_pk(run.question_ids[position])
     return {
         "run": run,
         "position": position,
