@@ -1,10 +1,14 @@
 """One number for "the curriculum as loaded", shared by every process, bumped by `load_content`.
 
 What depends only on the curriculum (rendered Markdown, the challenge
-catalogue, the quiz topics) is kept in this process under the version it was
-built from. A bump makes every entry of the old version unreachable at once,
-in every process, without deleting anything: the next request reads the new
-number and builds afresh.
+catalogue, the quiz topics and questions, the path's units and lessons, the
+misconceptions, and page fragments made of content: accounts.templatetags.
+content_cache) is kept in this process under the version it was built from.
+Who bumps: each loader once its transaction commits, and any save or delete
+of a content model's row (content_models_watch), so an admin edit shows too.
+A bump makes every entry of the old version unreachable at once, in every
+process, without deleting anything: the next request reads the new number and
+builds afresh.
 
 The number lives in the default cache. In production that is Redis, so every
 web and sandbox process sees the same number and a bump reaches them all on
