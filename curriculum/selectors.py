@@ -150,8 +150,23 @@ def _progress_by_unit(user, units) -> dict[int, UnitProgress]:
     return {row.unit_id: row for row in rows}
 
 
+def _path_urls() -> dict[tuple[str, str], str]:
+    """Every unit page and checkpoint challenge address of the path, once per content version."""
+
+    def build():
+        urls = {}
+        for unit in active_units():
+            urls["unit", unit.slug] = reverse("curriculum:unit", args=[unit.slug])
+            for slug in unit.checkpoint_challenges:
+                urls["challenge", slug] = reverse("challenges:detail", args=[slug])
+        return urls
+
+    return _units.get_or_build("urls", build)
+
+
 def _steps(unit: Unit, row: UnitProgress | None, facts) -> list[Step]:
-    page = reverse("curriculum:unit", args=[unit.slug])
+    urls = _path_urls()
+    page = urls.get(("unit", unit.slug)) or reverse("curriculum:unit", args=[unit.slug])
     steps = [
         Step(1, "lesson", "Read the lesson", bool(row and row.lesson_done_at), f"{page}#lesson"),
         Step(
@@ -164,6 +179,6 @@ def _steps(unit: Unit, row: UnitProgress | None, facts) -> list[Step]:
     ]
     for number, slug in enumerate(unit.checkpoint_challenges, start=3):
         fact = facts[slug]
-        url = reverse("challenges:detail", args=[slug])
+        url = urls.get(("challenge", slug)) or reverse("challenges:detail", args=[slug])
         steps.append(Step(number, "challenge", f"Solve “{fact.title}”", fact.solved, url, slug))
     return steps
