@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and progress"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the receivers)
+        # Connect the receivers: the sandbox's learner marks, and the header cache's.
+        from accounts import learner_signals, signals  # noqa: F401

@@ -1,10 +1,14 @@
 """One number for "the curriculum as loaded", shared by every process, bumped by `load_content`.
 
 What depends only on the curriculum (rendered Markdown, the challenge
-catalogue, the quiz topics) is kept in this process under the version it was
-built from. A bump makes every entry of the old version unreachable at once,
-in every process, without deleting anything: the next request reads the new
-number and builds afresh.
+catalogue, the quiz topics and questions, the path's units and lessons, the
+misconceptions, and page fragments made of content: accounts.templatetags.
+content_cache) is kept in this process under the version it was built from.
+Who bumps: each loader once its transaction commits, and any save or delete
+of a content model's row (content_models_watch), so an admin edit shows too.
+A bump makes every entry of the old version unreachable at once, in every
+process, without deleting anything: the next request reads the new number and
+builds afresh.
 
 The number lives in the default cache. In production that is Redis, so every
 web and sandbox process sees the same number and a bump reaches them all on
@@ -29,6 +33,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
@@ -55,6 +61,19 @@ def content_version() -> int:
     if _request.version is None:
         _request.version = _read_version()
     return _request.version
+
+
+def content_version_wanted() -> bool:
+    """True inside a request that has not read the version yet: a caller may fetch it
+    in the same round trip as its own keys and hand it over with `content_version_prime`."""
+    return getattr(_request, "active", False) and _request.version is None
+
+
+def content_version_prime(value: int | None) -> None:
+    """Keep `value` (read from the cache under VERSION_KEY) as this request's version."""
+    if not content_version_wanted():
+        return
+    _request.version = value if value is not None else _read_version()
 
 
 def content_version_bump() -> int:
@@ -94,6 +113,35 @@ class ContentMemo:
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
         return value
+
+
+def content_version_bump_on_commit() -> None:
+    """Bump now, and again once the current transaction commits (once outside a transaction).
+
+    The bump now lets the writer's own request and tests see the change; the
+    bump at commit drops what another process built from the rows before it.
+    """
+    content_version_bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(content_version_bump)
+
+
+def _content_row_changed(sender, **kwargs) -> None:
+    content_version_bump_on_commit()
+
+
+def content_models_watch(*models) -> None:
+    """Start a new content version whenever a row of these models is saved or deleted.
+
+    Each app names its content models in its AppConfig.ready, so an edit made
+    outside `load_content` (the admin, a shell, a test) shows at once too.
+    Queryset updates send no signal: the loaders bump for those themselves.
+    """
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _content_row_changed, sender=model, dispatch_uid=f"content:{model._meta.label}"
+            )
 
 
 def _request_began(**kwargs) -> None:

@@ -1,4 +1,4 @@
-from accounts.selectors import DailyGoal, unseen_badges
+from accounts.selectors import DailyGoal, header_state, unseen_badges
 
 
 def new_badges(request):
@@ -6,6 +6,8 @@ def new_badges(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if not header_state(user).has_unseen_badges:
+        return {"new_badges": []}
     return {"new_badges": unseen_badges(user)}
 
 

@@ -2,6 +2,8 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.selectors import header_state
+
 
 class TimezoneMiddleware:
     """Show times in the signed-in learner's own time zone."""
@@ -15,6 +17,24 @@ class TimezoneMiddleware:
             timezone.activate(user.zone)
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class LearnerHeaderMiddleware:
+    """Read a signed-in learner's header entry before the view, on pages (GET and HEAD).
+
+    That one cache round trip also brings the content version the view's
+    content caches need (accounts.learner_version), so a page pays one round
+    trip for both instead of two. The entry is kept on the request's user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.method in ("GET", "HEAD") and user is not None and user.is_authenticated:
+            header_state(user)
         return self.get_response(request)
 
 

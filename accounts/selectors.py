@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cached_property
 
@@ -6,6 +7,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.badges import badge_families, badge_get, badges_all
+from accounts.learner_version import learner_cached, learner_version_bump_on_commit
 from accounts.levels import level_progress
 from accounts.models import BadgeAward, LearnerTotals, User
 
@@ -20,9 +22,12 @@ def recent_awards(user: User, limit: int = 10):
     return user.xp_awards.all()[:limit]
 
 
-def current_streak(user: User) -> int:
-    """The streak as of today in the learner's zone: 0 once a whole day was missed."""
-    totals = LearnerTotals.objects.filter(user=user).first()
+def current_streak(user: User, totals: LearnerTotals | None = None) -> int:
+    """The streak as of today in the learner's zone: 0 once a whole day was missed.
+
+    `totals` saves the read when the caller has the learner's row already.
+    """
+    totals = totals or LearnerTotals.objects.filter(user=user).first()
     if totals is None or totals.last_active_day is None:
         return 0
     today = timezone.localdate(timezone.now(), user.zone)
@@ -34,7 +39,7 @@ def progress_summary(user: User) -> dict:
     xp = totals.xp if totals else 0
     return {
         "level": level_progress(xp),
-        "streak": current_streak(user),
+        "streak": current_streak(user, totals),
         "best_streak": totals.best_streak if totals else 0,
     }
 
@@ -57,6 +62,7 @@ def unseen_badges(user: User) -> list:
     awards = list(BadgeAward.objects.filter(user=user, seen=False))
     if awards:
         BadgeAward.objects.filter(pk__in=[a.pk for a in awards]).update(seen=True)
+        learner_version_bump_on_commit(user.pk)  # an update sends no signal
     return [badge for badge in map(badge_get, (a.badge for a in awards)) if badge]
 
 
@@ -84,8 +90,38 @@ def xp_today(user: User) -> int:
     return user.xp_awards.filter(awarded_at__gte=midnight).aggregate(xp=Sum("points"))["xp"] or 0
 
 
+@dataclass(frozen=True)
+class HeaderState:
+    """What the header of every signed-in page shows of the learner, today in their zone."""
+
+    xp_today: int
+    has_unseen_badges: bool
+
+
+def header_state(user: User) -> HeaderState:
+    """Today's XP and whether a badge awaits announcing, from the learner's own cache entry.
+
+    The entry is keyed by the learner, their zone and their day, and dropped by
+    every XP or badge write (accounts.learner_version); on a miss, two queries.
+    """
+    # Kept on the request's user object: the badges and the goal both ask, once per page.
+    state = getattr(user, "_header_state", None)
+    if state is None:
+        zone = user.zone
+        today = timezone.localdate(timezone.now(), zone)
+        state = user._header_state = learner_cached(
+            user.pk,
+            f"header:{zone.key}:{today.isoformat()}",
+            lambda: HeaderState(
+                xp_today=xp_today(user),
+                has_unseen_badges=BadgeAward.objects.filter(user=user, seen=False).exists(),
+            ),
+        )
+    return state
+
+
 class DailyGoal:
-    """Today's XP against the learner's daily goal, summed only when a page shows it."""
+    """Today's XP against the learner's daily goal, read only when a page shows it."""
 
     def __init__(self, user: User):
         self.user = user
@@ -93,7 +129,7 @@ class DailyGoal:
 
     @cached_property
     def xp(self) -> int:
-        return xp_today(self.user)
+        return header_state(self.user).xp_today
 
     @property
     def met(self) -> bool:

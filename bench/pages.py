@@ -8,7 +8,10 @@ production settings (DJANGO_DEBUG=false). The first run seeds the database
 runs reuse it.
 
 The viewer is a logged-in learner in the 200-member group, with a quiz run in
-progress and attempts on a challenge. gunicorn serves `bench.pages_wsgi` with
+progress and attempts on a challenge. The pages are the main ones a learner
+opens: home (as a visitor), dashboard, quiz index and question, challenge
+index and one challenge, the sandbox reference, the group page, the
+leaderboard, the learning path (/learn/) and its first unit's page. gunicorn serves `bench.pages_wsgi` with
 deploy/gunicorn.conf.py when it exists (else the same gthread settings given
 on the command line); one asyncio load generator on 127.0.0.1 sends a fixed
 number of keep-alive GETs per page. Hello world is measured before and after
@@ -81,7 +84,7 @@ def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
     from challenges.models import Challenge, Submission
     from challenges.submissions import challenge_submit
     from classroom.models import Membership
-    from curriculum.models import Topic
+    from curriculum.models import Topic, Unit
     from quiz.services import quiz_run_start
 
     run = quiz_run_start(user=learner, kind="topic", topic=Topic.objects.order_by("pk").first())
@@ -89,6 +92,7 @@ def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
     while Submission.objects.filter(user=learner, challenge=challenge).count() < 3:
         challenge_submit(user=learner, challenge=challenge, data=b"GET /nowhere HTTP/1.1\r\n\r\n")
     group = Membership.objects.filter(user=learner).select_related("group").first().group
+    unit = Unit.objects.filter(is_active=True).order_by("number").first()
     return {
         "home (visitor)": ("/", False),
         "dashboard": ("/dashboard/", True),
@@ -99,6 +103,8 @@ def viewer_pages(learner) -> dict[str, tuple[str, bool]]:
         "sandbox reference": ("/challenges/sandbox/", True),
         f"group page ({group.memberships.count()} members)": (f"/groups/{group.pk}/", True),
         "leaderboard": ("/groups/leaderboard/", True),
+        "learning path": ("/learn/", True),
+        f"unit page ({unit.slug})": (f"/learn/{unit.slug}/", True),
     }
 
 

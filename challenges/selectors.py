@@ -6,8 +6,9 @@ from django.conf import settings
 
 from accounts.content_version import ContentMemo
 from accounts.models import User
-from challenges.models import Challenge, ChallengeProgress, Submission
+from challenges.models import Challenge, ChallengeProgress, ChallengeSolve, Submission
 from curriculum.models import Topic
+from curriculum.registry import ChallengeFact
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,14 @@ def active_challenges() -> tuple[Challenge, ...]:
     )
 
 
+def catalogue_challenge(slug: str) -> Challenge | None:
+    """The active challenge with this slug, from the catalogue (shared: read only), or None."""
+    by_slug = _catalogue.get_or_build(
+        "by-slug", lambda: {challenge.slug: challenge for challenge in active_challenges()}
+    )
+    return by_slug.get(slug)
+
+
 def challenge_board(user: User) -> list[TopicRow]:
     """Return every topic with its active challenges and the learner's status on each.
 
@@ -53,6 +62,27 @@ def challenge_board(user: User) -> list[TopicRow]:
         row = rows.setdefault(challenge.topic_id, TopicRow(challenge.topic, []))
         row.challenges.append((challenge, statuses.get(challenge.pk, ChallengeProgress.Status.NEW)))
     return list(rows.values())
+
+
+def path_challenge_facts(user, slugs) -> dict[str, ChallengeFact]:
+    """Titles and solved state of challenges, for curriculum's path (see curriculum.registry).
+
+    Titles come from the catalogue (content cache); only the learner's solves are queried.
+    """
+    slugs = set(slugs)
+    titles = {c.slug: c.title for c in active_challenges() if c.slug in slugs}
+    if len(titles) < len(slugs):  # a retired challenge still named by a unit
+        titles.update(
+            Challenge.objects.filter(slug__in=slugs - set(titles)).values_list("slug", "title")
+        )
+    solved = set()
+    if getattr(user, "is_authenticated", False) and slugs:
+        solved = set(
+            ChallengeSolve.objects.filter(user=user, challenge__slug__in=slugs).values_list(
+                "challenge__slug", flat=True
+            )
+        )
+    return {slug: ChallengeFact(title, slug in solved) for slug, title in titles.items()}
 
 
 def step_history(user: User, challenge: Challenge, limit: int = 50):

@@ -14,7 +14,7 @@ from challenges.presenters import (
     graded_requests,
 )
 from challenges.selectors import (
-    active_challenges,
+    catalogue_challenge,
     challenge_board,
     passed_steps,
     sandbox_address,
@@ -39,11 +39,11 @@ def _challenge(slug: str) -> Challenge:
 
 
 def _catalogued(slug: str) -> Challenge:
-    """The active challenge from the content cache (no query); its instance is shared: read only."""
-    for challenge in active_challenges():
-        if challenge.slug == slug:
-            return challenge
-    raise Http404("No such challenge.")
+    """The active challenge from the content cache (no query), or 404; shared: read only."""
+    challenge = catalogue_challenge(slug)
+    if challenge is None:
+        raise Http404("No such challenge.")
+    return challenge
 
 
 @require_GET
@@ -91,7 +91,7 @@ def _page_context(request, challenge: Challenge, progress=None, **extra) -> dict
 @login_required
 def detail(request, slug: str):
     """The challenge: brief, steps, editor, hints, TCP address and recent attempts."""
-    challenge = _challenge(slug)
+    challenge = _catalogued(slug)
     return render(request, "challenges/detail.html", _page_context(request, challenge))
 
 

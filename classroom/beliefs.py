@@ -54,7 +54,7 @@ class Belief:
 
 def beliefs_for(user: User, limit: int = SHOWN) -> list[Belief]:
     """Up to `limit` misconceptions the learner's own work reveals, most evidence first."""
-    vocabulary = {m.slug: m for m in Misconception.objects.filter(is_active=True)}
+    vocabulary = _active_misconceptions()
     if not vocabulary or not user.is_authenticated:
         return []
     entries = [{"slug": m.slug, "diagnostics": m.diagnostics} for m in vocabulary.values()]
@@ -85,7 +85,14 @@ class LinkedChallenge(NamedTuple):
     title: str
 
 
-_links = ContentMemo(max_entries=2)
+_links = ContentMemo(max_entries=4)  # the practice links and the vocabulary
+
+
+def _active_misconceptions() -> dict[str, Misconception]:
+    """Every active misconception by slug, once per content version (shared: read only)."""
+    return _links.get_or_build(
+        "vocabulary", lambda: {m.slug: m for m in Misconception.objects.filter(is_active=True)}
+    )
 
 
 def _practice_links(slugs: set[str]) -> tuple[Counter, dict[str, list[LinkedChallenge]]]:

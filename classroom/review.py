@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,15 +31,19 @@ class ReviewSummary:
 
 def review_summary(user: User) -> ReviewSummary:
     now = timezone.now()
-    queue = QuestionProgress.objects.filter(user=user, in_practice=True, question__is_active=True)
-    questions_due = queue.filter(due_at__lte=now).count()
-    later = queue.filter(due_at__gt=now)
-    question_next = later.order_by("due_at").values_list("due_at", flat=True).first()
+    # One pass over the learner's queue: due now, waiting, and the soonest of those waiting.
+    questions = QuestionProgress.objects.filter(
+        user=user, in_practice=True, question__is_active=True
+    ).aggregate(
+        due=Count("pk", filter=Q(due_at__lte=now)),
+        waiting=Count("pk", filter=Q(due_at__gt=now)),
+        next_at=Min("due_at", filter=Q(due_at__gt=now)),
+    )
     challenges_waiting, challenge_next = review_waiting(user, now)
-    soonest = [at for at in (question_next, challenge_next) if at is not None]
+    soonest = [at for at in (questions["next_at"], challenge_next) if at is not None]
     return ReviewSummary(
-        questions_due=questions_due,
-        questions_waiting=later.count(),
+        questions_due=questions["due"],
+        questions_waiting=questions["waiting"],
         challenges_due=review_due(user, now),
         challenges_waiting=challenges_waiting,
         next_due_at=min(soonest) if soonest else None,

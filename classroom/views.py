@@ -164,7 +164,10 @@ def _detail_context(request, membership: Membership, assign_form: AssignForm) ->
         "group": group,
         "membership": membership,
         "members": Paginator(
-            group.memberships.select_related("user").order_by("-role", "user__username"), 50
+            group.memberships.select_related("user")
+            .only("role", "group_id", "user__username", "user__display_name")
+            .order_by("-role", "user__username"),
+            50,
         ).get_page(request.GET.get("members_page")),
         "assignments": assignments,
         "board": group_board(group, request.user, period),

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.TimezoneMiddleware",
+    "accounts.middleware.LearnerHeaderMiddleware",
     "accounts.middleware.MethodNotAllowedMiddleware",
     # Axes last: it turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
@@ -116,6 +117,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are read from the cache (Redis in production) and written through to
+# the database, which stays the record: a flushed cache logs nobody out, and a
+# signed-in page costs one cache read instead of one query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from accounts.content_version import ContentMemo
 from curriculum.models import Unit, UnitProgress
 from curriculum.registry import challenge_facts
 
@@ -71,8 +72,25 @@ class ContinuePoint:
         return self.step.url
 
 
-def active_units() -> list[Unit]:
-    return list(Unit.objects.filter(is_active=True).select_related("lesson").order_by("number"))
+_units = ContentMemo(max_entries=4)
+
+
+def active_units() -> tuple[Unit, ...]:
+    """The active units in path order, with their lessons and topics; once per content version.
+
+    The instances are shared by every request of the process: read them, never change them.
+    """
+    return _units.get_or_build(
+        "active",
+        lambda: tuple(
+            Unit.objects.filter(is_active=True).select_related("lesson", "topic").order_by("number")
+        ),
+    )
+
+
+def active_unit(slug: str) -> Unit | None:
+    """The active unit with this slug (from the content cache, shared: read only), or None."""
+    return next((unit for unit in active_units() if unit.slug == slug), None)
 
 
 def units_checking_challenge(slug: str) -> list[Unit]:
@@ -132,8 +150,23 @@ def _progress_by_unit(user, units) -> dict[int, UnitProgress]:
     return {row.unit_id: row for row in rows}
 
 
+def _path_urls() -> dict[tuple[str, str], str]:
+    """Every unit page and checkpoint challenge address of the path, once per content version."""
+
+    def build():
+        urls = {}
+        for unit in active_units():
+            urls["unit", unit.slug] = reverse("curriculum:unit", args=[unit.slug])
+            for slug in unit.checkpoint_challenges:
+                urls["challenge", slug] = reverse("challenges:detail", args=[slug])
+        return urls
+
+    return _units.get_or_build("urls", build)
+
+
 def _steps(unit: Unit, row: UnitProgress | None, facts) -> list[Step]:
-    page = reverse("curriculum:unit", args=[unit.slug])
+    urls = _path_urls()
+    page = urls.get(("unit", unit.slug)) or reverse("curriculum:unit", args=[unit.slug])
     steps = [
         Step(1, "lesson", "Read the lesson", bool(row and row.lesson_done_at), f"{page}#lesson"),
         Step(
@@ -146,6 +179,6 @@ def _steps(unit: Unit, row: UnitProgress | None, facts) -> list[Step]:
     ]
     for number, slug in enumerate(unit.checkpoint_challenges, start=3):
         fact = facts[slug]
-        url = reverse("challenges:detail", args=[slug])
+        url = urls.get(("challenge", slug)) or reverse("challenges:detail", args=[slug])
         steps.append(Step(number, "challenge", f"Solve “{fact.title}”", fact.solved, url, slug))
     return steps

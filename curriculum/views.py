@@ -8,19 +8,21 @@ unit's checkpoint cannot be started (quiz.services refuses it). Every write
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from curriculum.models import Unit
-from curriculum.selectors import Status, continue_point, path_standings
+from curriculum.selectors import Status, active_unit, continue_point, path_standings
 from curriculum.services import unit_celebrate, unit_lesson_mark_read
 
 
 def _active_unit(slug: str) -> Unit:
-    return get_object_or_404(
-        Unit.objects.select_related("lesson", "topic"), slug=slug, is_active=True
-    )
+    unit = active_unit(slug)
+    if unit is None:
+        raise Http404("No such unit.")
+    return unit
 
 
 @require_GET

@@ -13,7 +13,7 @@ from quiz.forms import answer_from_post
 from quiz.models import Question, QuizRun
 from quiz.presenters import answer_review, question_view, run_xp
 from quiz.presenters_path import path_outcome
-from quiz.selectors import practice_due_count, practice_queue_count, topic_masteries
+from quiz.selectors import practice_counts, question_by_pk, topic_masteries
 from quiz.services import (
     QuizError,
     quiz_answer_submit,
@@ -33,10 +33,7 @@ def index(request):
     """Topics with the learner's mastery, plus mixed and practice runs."""
     context = {"masteries": topic_masteries(request.user)}
     if request.user.is_authenticated:
-        context.update(
-            practice_due=practice_due_count(request.user),
-            practice_total=practice_queue_count(request.user),
-        )
+        context["practice_due"], context["practice_total"] = practice_counts(request.user)
     return render(request, "quiz/index.html", context)
 
 
@@ -119,7 +116,7 @@ def run_detail(request, run_id: int):
 
 
 def _question_context(run: QuizRun, position: int, error: str | None = None) -> dict:
-    question = Question.objects.get(pk=run.question_ids[position])
+    question = question_by_pk(run.question_ids[position])
     return {
         "run": run,
         "position": position,

@@ -7,11 +7,12 @@ group and on the boards, the viewer's XP awards, attempts and quiz runs
 counts the same pages on PostgreSQL with 10,000 more rows.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from bench.pages import grow_rows, page_queries, viewer_pages
-from challenges.loader import challenge_bank_load
-from quiz.loader import quiz_bank_load
 from tests.factories import UserFactory, group_with
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +27,13 @@ MAIN_PAGES = {
     "sandbox reference",
     "group page",
     "leaderboard",
+    "learning path",
+    "unit page",
 }
 
 
-def test_queries_per_main_page_are_the_same_with_10_and_2000_rows(curriculum_topics):
-    quiz_bank_load()
-    challenge_bank_load()
+def test_queries_per_main_page_are_the_same_with_10_and_2000_rows():
+    call_command("load_content", stdout=io.StringIO())  # the banks and the path, as the bench
     learner = UserFactory()
     group = group_with(members=[learner])
     pages = viewer_pages(learner)

@@ -199,6 +199,11 @@ def test_each_learner_sees_only_their_own_attempts_and_statuses(client, banks):
         }
     assert statuses[alice][challenge.slug] != ChallengeProgress.Status.NEW
     assert statuses[bob][challenge.slug] == ChallengeProgress.Status.NEW
+    # The rows are cached per challenge and status: each learner's HTML shows their own.
+    link = f'href="{page}"'
+    for viewer, shown in ((alice, "◐ Tried"), (bob, "○ New"), (alice, "◐ Tried")):
+        body = _as(client, viewer).get(reverse("challenges:index")).content.decode()
+        assert shown in body[body.index(link) :].split("</tr>", 1)[0]
 
 
 def test_each_learner_sees_only_their_own_dashboard(client, banks):
