@@ -21,10 +21,14 @@ import pytest
 from django.db import connection
 
 from challenges.models import RecordedExchange
+from challenges.retention import KEEP_EXCHANGES
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-LEARNERS = 8
+LEARNERS = 16
+# Each learner keeps only their newest KEEP_EXCHANGES rows: send fewer, or retention
+# itself would delete the first answers' rows.
+PER_LEARNER = KEEP_EXCHANGES - 100
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -75,7 +79,7 @@ async def _numbered_gets(port: int, key: str, first: int, received: dict) -> Non
         return
     number = first
     try:
-        while True:
+        while number < first + PER_LEARNER:
             writer.write(
                 f"GET /books/1?n={number} HTTP/1.1\r\nHost: {key}.sandbox.localhost\r\n\r\n".encode()
             )
@@ -86,6 +90,7 @@ async def _numbered_gets(port: int, key: str, first: int, received: dict) -> Non
             # (no database connection to be had) is answered, and rightly not recorded.
             if head.startswith(b"HTTP/1.1 200 "):
                 received[number] = time.monotonic()
+
             number += 1
     except (ConnectionError, asyncio.IncompleteReadError, OSError):
         return  # the server stopped
@@ -124,12 +129,13 @@ def test_sigterm_mid_load_records_every_answer_sent(postgres_only):
     learners = UserFactory.create_batch(LEARNERS)
     port = _free_port()
     server = _start_sandbox(port)
-    received, _ = _load_then_stop(
+    received, stopped_at = _load_then_stop(
         port, [learner.sandbox_key for learner in learners], server.terminate
     )
     out, err = server.communicate(timeout=30)
     assert server.returncode == 0, err[-2000:]
     assert len(received) > 50, "the load never got going"
+    assert max(received.values()) > stopped_at - 0.1, "the load was over before the stop"
     recorded = _recorded_numbers(learners)
     assert set(received) <= recorded, f"{len(set(received) - recorded)} answers were not recorded"
     assert len(recorded - set(received)) <= LEARNERS  # at most the requests in flight
@@ -149,6 +155,7 @@ def test_sigkill_mid_load_loses_at_most_the_last_200_ms(postgres_only):
     server.communicate(timeout=30)
     assert server.returncode == -signal.SIGKILL
     assert len(received) > 50, "the load never got going"
+    assert max(received.values()) > killed_at - 0.1, "the load was over before the kill"
     recorded = _recorded_numbers(learners)
     lost = {number: at for number, at in received.items() if number not in recorded}
     older = sorted(killed_at - at for at in lost.values() if at < killed_at - 0.2)
