@@ -7,7 +7,8 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.redaction import sandbox_key_redacted
 from challenges.misconception_links import revealed_by_results
-from challenges.models import RecordedExchange, Submission
+from challenges.models import Challenge, RecordedExchange, Submission
+from challenges.selectors import active_challenges
 from curriculum.evidence import Evidence
 from curriculum.misconceptions import revealed_by_diagnostics
 
@@ -18,14 +19,20 @@ TARGET_CHARS = 60
 
 def check_evidence(user: User) -> list[Evidence]:
     """Evidence from the learner's failed submissions, newest first."""
-    failed = (
+    failed = list(
         Submission.objects.filter(user=user, passed=False)
-        .select_related("challenge")
+        .only("pk", "challenge_id", "step", "raw_request", "results", "created_at")
         .order_by("-created_at", "-pk")[:ROWS_LOOKED_AT]
     )
+    # Active challenges come from the content cache (no join, no long texts read again);
+    # a retired one, rarely, from one query.
+    challenges = {challenge.pk: challenge for challenge in active_challenges()}
+    retired = {row.challenge_id for row in failed} - challenges.keys()
+    if retired:
+        challenges |= Challenge.objects.in_bulk(retired)
     found = []
     for submission in failed:
-        challenge = submission.challenge
+        challenge = challenges[submission.challenge_id]
         if submission.step >= len(challenge.steps):
             continue  # the challenge lost steps since: the checks no longer line up
         checks = challenge.steps[submission.step]["checks"]
