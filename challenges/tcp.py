@@ -230,15 +230,8 @@ class DjangoSandboxHandler:
                         exchange_values(user_id=reading.user.pk, outcome=outcome, source=TCP)
                     )
                     return outcome, reading
-            outcome, _ = sandbox_send(
-                user=reading.user,
-                data=raw_request,
-                source=TCP,
-                now=now,
-                prior_requests=served,
-                prior_bytes=consumed,
-                client_closed=client_closed,
-                store=self.recorder.add,
+            outcome = _learner_write(
+                reading, raw_request, now, served, consumed, client_closed, self.recorder.add
             )
             return outcome, None  # the write renewed the mark: the next request reads again
         finally:
@@ -277,6 +270,11 @@ def learner_send(
     reading = learner_read(key, learner_mark_read(key), now)
     if reading is None:
         return None
+    return _learner_write(reading, raw_request, now, served, consumed, client_closed, None)
+
+
+def _learner_write(reading, raw_request, now, served, consumed, client_closed, store) -> Outcome:
+    """Answer and record a request under the state's version check (it may write)."""
     outcome, _ = sandbox_send(
         user=reading.user,
         data=raw_request,
@@ -285,5 +283,6 @@ def learner_send(
         prior_requests=served,
         prior_bytes=consumed,
         client_closed=client_closed,
+        store=store,
     )
     return outcome
