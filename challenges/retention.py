@@ -68,23 +68,26 @@ def prune_after_write(*, user_id: int, written: int) -> int:
     return exchanges_prune(user_id=user_id)
 
 
-def prune_after_writes(written: dict[int, int]) -> int:
-    """`prune_after_write` for several learners (user id: rows written) at once, their
-    counts moved in one round trip to Redis; return how many rows were deleted."""
+def prunes_due(written: dict[int, int]) -> list[int]:
+    """Count rows written for several learners (user id: rows) at once, in one round trip to
+    Redis; return the learners whose count passed a multiple of PRUNE_EVERY."""
     client = redis_client()
     if client is None:
-        return sum(
-            prune_after_write(user_id=user, written=count) for user, count in written.items()
-        )
-    pipe = client.pipeline(transaction=False)
-    for user_id, count in written.items():
-        # The same counter as prune_after_write's (django-redis keeps whole numbers raw).
-        pipe.incrby(cache.make_key(_written_key(user_id)), count)
-    deleted = 0
-    for (user_id, count), total in zip(written.items(), pipe.execute(), strict=True):
-        if total // PRUNE_EVERY != (total - count) // PRUNE_EVERY:
-            deleted += exchanges_prune(user_id=user_id)
-    return deleted
+        totals = [
+            counter_bump(_written_key(user_id), by=count, timeout=None)
+            for user_id, count in written.items()
+        ]
+    else:
+        pipe = client.pipeline(transaction=False)
+        for user_id, count in written.items():
+            # The same counter as prune_after_write's (django-redis keeps whole numbers raw).
+            pipe.incrby(cache.make_key(_written_key(user_id)), count)
+        totals = pipe.execute()
+    return [
+        user_id
+        for (user_id, count), total in zip(written.items(), totals, strict=True)
+        if total // PRUNE_EVERY != (total - count) // PRUNE_EVERY
+    ]
 
 
 def exchanges_prune(*, user_id: int, now=None) -> int:

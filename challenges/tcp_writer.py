@@ -24,7 +24,7 @@ from collections import Counter
 from django.db import close_old_connections, connection, transaction
 
 from challenges.models import RecordedExchange
-from challenges.retention import prune_after_writes
+from challenges.retention import exchanges_prune, prunes_due
 from challenges.services import EXCHANGE_FIELDS
 from challenges.writer_process import writer_main
 
@@ -47,18 +47,67 @@ _COPY_TYPES = (
 )
 
 
-def exchanges_write(rows: list[tuple]) -> None:
+def exchanges_write(rows: list[tuple], *, prune=None) -> None:
     """Insert rows of EXCHANGE_FIELDS in one transaction, then apply the retention rule for
-    each learner written for (a failure there is logged: it loses no row)."""
+    each learner it is due for: now, or by handing their ids to `prune` (a failure there
+    is logged: it loses no row)."""
     close_old_connections()
     with transaction.atomic():
         _insert(rows)
     try:
-        prune_after_writes(Counter(row[0] for row in rows))
+        due = prunes_due(Counter(row[0] for row in rows))
+        if prune is not None:
+            prune(due)
+        else:
+            for user_id in due:
+                exchanges_prune(user_id=user_id)
     except Exception:
         log.exception("sandbox recorder could not apply the retention rule")
     finally:
         close_old_connections()
+
+
+class Pruner:
+    """Applies the retention rule in a thread of its own, one learner at a time.
+
+    In the writer process, so that a batch in which many learners come due (a class
+    sending in step does that) is not held up by their deletes: a long write would
+    hold up the sandbox's answers (see challenges.tcp)."""
+
+    def __init__(self):
+        self._due: list[int] = []
+        self._closing = False
+        self._lock = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="sandbox-pruner", daemon=True)
+        self._thread.start()
+
+    def __call__(self, user_ids: list[int]) -> None:
+        with self._lock:
+            self._due.extend(user_id for user_id in user_ids if user_id not in self._due)
+            self._lock.notify()
+
+    def close(self, timeout: float = 10) -> None:
+        """Prune who is still due (for up to `timeout` seconds), then stop."""
+        with self._lock:
+            self._closing = True
+            self._lock.notify()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._due and not self._closing:
+                    self._lock.wait()
+                if not self._due:
+                    connection.close()
+                    return
+                user_id = self._due.pop(0)
+            try:
+                exchanges_prune(user_id=user_id)
+            except Exception:
+                log.exception("sandbox pruner could not prune the exchanges of user %s", user_id)
+            finally:
+                close_old_connections()
 
 
 def _insert(values: list[tuple]) -> None:
@@ -144,13 +193,14 @@ class ProcessWriter:
 def writer_serve(pipe) -> None:
     """The writer process's loop (see challenges.writer_process): write each batch received,
     answer, end when the pipe ends."""
+    pruner = Pruner()
     while True:
         try:
             rows = pipe.recv()
         except (EOFError, OSError):
             break
         try:
-            exchanges_write(rows)
+            exchanges_write(rows, prune=pruner)
         except Exception as error:
             log.exception("sandbox writer could not write %d exchanges", len(rows))
             answer = ("failed", repr(error))
@@ -160,4 +210,5 @@ def writer_serve(pipe) -> None:
             pipe.send(answer)
         except OSError:
             break  # the sandbox is gone (killed): the batch is written all the same
+    pruner.close()
     connection.close()
