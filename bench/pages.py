@@ -35,6 +35,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench.databases import database_ensure
+
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
     "PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hs_pages_bench"
@@ -62,6 +64,7 @@ PRODUCTION_ENV = {
 
 def _setup() -> None:
     os.environ.update(PRODUCTION_ENV)
+    database_ensure(DATABASE_URL)
     import django
 
     django.setup()

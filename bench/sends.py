@@ -45,6 +45,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import sends_load as load
+from bench.databases import database_ensure
 from bench.pages import _free_port, _gunicorn, _wait_for_port
 from bench.sends_queries import CHALLENGE, GROWTH, form_fields, query_counts
 
@@ -72,6 +73,7 @@ PRODUCTION_ENV = {
 
 def _setup() -> None:
     os.environ.update(PRODUCTION_ENV)
+    database_ensure(DATABASE_URL)
     import django
 
     django.setup()

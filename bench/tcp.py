@@ -25,6 +25,8 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.databases import database_ensure
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 HTTPBIN_PY = ROOT / ".venv-httpbin" / "bin" / "python"
@@ -175,6 +177,7 @@ def _setup_learners(count: int) -> list:
     """The bench's learners on the bench database, created on the first run."""
     os.environ.update(SERVER_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    database_ensure(TCP_DATABASE_URL)
     import django
 
     django.setup()
