@@ -23,6 +23,7 @@ from django.db import connection
 from challenges.models import RecordedExchange
 from challenges.retention import KEEP_EXCHANGES
 from tests.factories import UserFactory
+from tests.sandbox.server_harness import run_coroutine
 
 ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = 16
@@ -115,7 +116,7 @@ def _load_then_stop(port: int, keys: list[str], stop) -> tuple[dict, float]:
             await asyncio.gather(*clients)
         return stopped_at
 
-    return received, asyncio.run(run())
+    return received, run_coroutine(run())
 
 
 def _recorded_numbers(users) -> set[int]:

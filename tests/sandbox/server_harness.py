@@ -99,3 +99,25 @@ def wait_until(condition, timeout: float = 5.0, step: float = 0.02) -> bool:
             return bool(condition())
         time.sleep(step)
     return True
+
+
+def run_coroutine(coroutine):
+    """Run `coroutine` to its end in a thread with its own event loop, and return its result.
+
+    Not `asyncio.run()` in the test's thread: the browser tests' Playwright keeps an event
+    loop running there for the rest of the session, and asyncio.run() refuses to start
+    beside a running loop."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = asyncio.run(coroutine)
+        except BaseException as error:  # handed back to the test
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

@@ -13,6 +13,8 @@ import pytest
 
 from challenges.sandbox.server import Reply, SandboxServer
 
+from .server_harness import run_coroutine
+
 CONNECTIONS = 64  # all on one listener by chance: 2 in 2**64
 
 
@@ -58,7 +60,7 @@ def test_two_servers_started_with_reuse_port_share_one_port_and_both_answer():
             await first.close()
             await second.close()
 
-    answers = asyncio.run(scenario())
+    answers = run_coroutine(scenario())
     assert set(answers) == {"first", "second"}
     assert len(answers) == CONNECTIONS
 
@@ -69,7 +71,7 @@ def test_two_servers_started_with_reuse_port_share_one_port_and_both_answer():
     ids=["neither", "only-the-second", "only-the-first"],
 )
 def test_a_port_is_shared_only_when_every_server_asks_for_it(first_reuses, second_reuses):
-    error = asyncio.run(_two_servers(first_reuses, second_reuses))
+    error = run_coroutine(_two_servers(first_reuses, second_reuses))
     assert isinstance(error, OSError)
     assert error.errno == errno.EADDRINUSE
 
@@ -83,4 +85,4 @@ def test_a_server_alone_on_its_port_answers_with_or_without_reuse_port():
         finally:
             await server.close()
 
-    assert asyncio.run(scenario(False)) == asyncio.run(scenario(True)) == "alone"
+    assert run_coroutine(scenario(False)) == run_coroutine(scenario(True)) == "alone"
