@@ -158,14 +158,17 @@ def exchange_values(*, user_id: int, outcome: Outcome, source: str) -> list[tupl
     return values
 
 
+def exchange_rows(values: list[tuple]) -> list[RecordedExchange]:
+    """Unsaved rows from tuples of EXCHANGE_FIELDS."""
+    return [RecordedExchange(**dict(zip(EXCHANGE_FIELDS, each, strict=True))) for each in values]
+
+
 def exchanges_store(values: list[tuple]) -> list[RecordedExchange]:
     """Save one learner's exchanges now (as `exchange_values()` gives them) and apply
     the retention rule now and then (see challenges.retention)."""
     if not values:
         return []
-    rows = RecordedExchange.objects.bulk_create(
-        [RecordedExchange(**dict(zip(EXCHANGE_FIELDS, each, strict=True))) for each in values]
-    )
+    rows = RecordedExchange.objects.bulk_create(exchange_rows(values))
     prune_after_write(user_id=rows[0].user_id, written=len(rows))
     return rows
 
